@@ -1,0 +1,15 @@
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from hromada.accounts.api import router as accounts_router
+from hromada.core.api import install_error_handlers
+
+api = NinjaAPI(
+    title="Hromada API",
+    version="1",
+    description="The JSON API of the Hromada community platform.",
+    urls_namespace="api",
+    auth=SessionAuth(),
+)
+install_error_handlers(api)
+api.add_router("/accounts/", accounts_router)

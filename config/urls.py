@@ -1,0 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from hromada.core import views as core_views
+
+# Machine endpoints: no language prefix.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages: Ukrainian at the root, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("hromada.core.urls")),
+    path("cabinet/", include("hromada.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler403 = "hromada.core.views.error_403"
+handler404 = "hromada.core.views.error_404"
+handler500 = "hromada.core.views.error_500"

@@ -1,0 +1,39 @@
+"""Staff roles. Every signed-in person is a citizen; staff hold one or more of these roles.
+
+Each role is a Django group named by its code, so that Django's model permissions (which
+decide what the admin shows) hang on it; which groups exist is defined here, not in the data.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Operator (appeals department, dispatcher)")
+    EXECUTOR = "executor", _("Executor (staff of an addressee)")
+    MODERATOR = "moderator", _("Moderator (content of an addressee)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Model permissions (app_label.codename) each role gets in the admin. Later capabilities add
+# their own models here; object-level decisions are the django-rules predicates in rules.py.
+ROLE_MODEL_PERMISSIONS: dict[str, set[str]] = {
+    Role.OPERATOR: {"accounts.view_user"},
+    Role.EXECUTOR: set(),
+    Role.MODERATOR: set(),
+    Role.ADMINISTRATOR: set(),  # administrators are superusers
+}
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups and give them exactly the permissions listed above."""
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = ROLE_MODEL_PERMISSIONS[role]
+        permissions = [
+            permission
+            for permission in Permission.objects.select_related("content_type")
+            if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+        ]
+        group.permissions.set(permissions)

@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.utils.translation import get_language
+
+
+def site(request):
+    english = (get_language() or "").startswith("en")
+    return {
+        "CITY_NAME": settings.CITY_NAME_EN if english else settings.CITY_NAME,
+        "CITY_EMBLEM": settings.CITY_EMBLEM,
+    }

@@ -1,0 +1,53 @@
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from hromada.core.scheduling import worker_seen_recently
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """The process is alive and answering; touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database answers, migrations are applied, a worker is alive."""
+    checks = {"database": False, "migrations": False, "worker": False}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = True
+        executor = MigrationExecutor(connection)
+        checks["migrations"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["worker"] = worker_seen_recently()
+    except DatabaseError:
+        pass
+    ready = all(checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without the database or context processors: they may be what failed.
+    return render(request, "500.html", status=500, using=None)
