@@ -20,7 +20,16 @@ class UserAdminForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = "__all__"
+        fields = [
+            "email",
+            "password",
+            "last_name",
+            "first_name",
+            "patronymic",
+            "postal_address",
+            "phone",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from hromada.accounts.models import User
 from hromada.accounts.roles import Role
 from hromada.accounts.services import user_set_roles
 
-DEMO_PASSWORD = "hromada-demo-2026"
+DEMO_PASSWORD = "hromada-demo-2026"  # noqa: S105 - documented demo credential, DEBUG only
 DEMO_DOMAIN = "novoiarsk.example"
 
 DEMO_USERS = [
