@@ -1,0 +1,34 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from hromada.accounts.models import User
+from hromada.accounts.services import user_set_roles
+
+PASSWORD = "correct-horse-battery-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A resident with a verified e-mail and a complete profile."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    last_name = "Петренко"
+    first_name = "Оксана"
+    patronymic = "Іванівна"
+    postal_address = "вул. Шевченка, 1, м. Новоярськ"
+    phone = "+380671234567"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            user_set_roles(user=self, roles=extracted, actor=None)
