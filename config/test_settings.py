@@ -21,3 +21,20 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders in tests; nothing is collected.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="hromada-static-"))
 WHITENOISE_USE_FINDERS = True
+
+# SQLite tests use a file (per xdist process) rather than memory, so that a real worker
+# process started by a test sees the same database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"hromada-test-{os.getpid()}.sqlite3")
+    }
+
+# The database cache (even when REDIS_URL is set): rate-limit counters roll back with each
+# test's transaction, so one test's attempts never block the next.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hromada_cache",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

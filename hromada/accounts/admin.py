@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from hromada.accounts.models import User
@@ -9,7 +10,7 @@ from hromada.accounts.services import user_set_roles
 from hromada.core.errors import ApplicationError
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(UserChangeForm):
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
         choices=Role.choices,
@@ -18,7 +19,7 @@ class UserAdminForm(forms.ModelForm):
         help_text=_("A person without roles is a resident. Staff roles require 2FA."),
     )
 
-    class Meta:
+    class Meta(UserChangeForm.Meta):
         model = User
         fields = [
             "email",

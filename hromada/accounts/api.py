@@ -45,7 +45,7 @@ def _profile(user) -> ProfileOut:
         first_name=user.first_name,
         patronymic=user.patronymic,
         postal_address=user.postal_address,
-        phone=str(user.phone or ""),
+        phone=user.phone.as_e164 if user.phone else "",
         roles=sorted(user.roles),
         missing_for_appeal=[name for name, _label in profile_missing_fields(user)],
     )

@@ -14,7 +14,7 @@ class StaffTwoFactorMiddleware:
 
     ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz", "/i18n/")
     # Where a member of staff sets up the second factor, or leaves.
-    SETUP_PATHS = ("/accounts/2fa/", "/accounts/logout/")
+    SETUP_PATHS = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/")
 
     def __init__(self, get_response):
         self.get_response = get_response

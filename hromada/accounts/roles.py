@@ -4,6 +4,8 @@ Each role is a Django group named by its code, so that Django's model permission
 decide what the admin shows) hang on it; which groups exist is defined here, not in the data.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +28,11 @@ ROLE_MODEL_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
-def sync_role_groups(**kwargs) -> None:
+def sync_role_groups(*, using, **kwargs) -> None:
     """Create the role groups and give them exactly the permissions listed above."""
+    # This app migrates before django.contrib.auth has made the permissions; make them now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         wanted = ROLE_MODEL_PERMISSIONS[role]

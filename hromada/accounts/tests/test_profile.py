@@ -1,0 +1,174 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from hromada.accounts.models import User
+from hromada.accounts.roles import Role
+from hromada.accounts.selectors import profile_is_complete, profile_missing_fields
+from hromada.accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = "/cabinet/profile/"
+FILLED = {
+    "last_name": "Українка",
+    "first_name": "Леся",
+    "patronymic": "Петрівна",
+    "postal_address": "вул. Лесі Українки, 5, кв. 2, м. Новоярськ",
+    "phone": "+380 50 123 45 67",
+}
+
+
+@pytest.fixture
+def newcomer():
+    return UserFactory(last_name="", first_name="Леся", patronymic="", postal_address="", phone="")
+
+
+def test_the_profile_says_what_the_law_still_needs(newcomer):
+    assert [name for name, _ in profile_missing_fields(newcomer)] == [
+        "last_name",
+        "patronymic",
+        "postal_address",
+        "phone",
+    ]
+    assert not profile_is_complete(newcomer)
+    assert profile_is_complete(UserFactory())
+
+
+def test_the_cabinet_lists_the_missing_details_in_ukrainian(client, newcomer):
+    client.force_login(newcomer)
+    html = client.get("/cabinet/").content.decode()
+    assert "Прізвище" in html and "Поштова адреса" in html
+    assert "Ім" not in html.split("profile-status-title")[1].split("</section>")[0]
+
+
+def test_anonymous_people_are_sent_to_log_in(client):
+    response = client.get(PROFILE)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.post(PROFILE, FILLED).status_code == 302
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+
+def test_filling_the_profile_completes_it(client, newcomer):
+    client.force_login(newcomer)
+    response = client.post(PROFILE, FILLED, follow=True)
+    assert response.redirect_chain == [(PROFILE, 302)]
+    newcomer.refresh_from_db()
+    assert profile_is_complete(newcomer)
+    assert newcomer.phone.as_e164 == "+380501234567"
+    html = response.content.decode()
+    assert "Анкету збережено" in html or "збережено" in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("phone", "0501", "номер телефону"),
+        ("last_name", "Я" * 101, "не більше ніж 100"),
+        ("postal_address", "а" * 301, "не більше ніж 300"),
+    ],
+)
+def test_bad_input_on_the_profile_is_explained_and_nothing_is_saved(
+    client, newcomer, field, value, fragment
+):
+    client.force_login(newcomer)
+    response = client.post(PROFILE, {**FILLED, field: value})
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert any(fragment in e for e in errors), errors
+    html = response.content.decode()
+    assert f'aria-describedby="id_{field}_error"' in html or f"id_{field}_error" in html
+    stored = User.objects.get(pk=newcomer.pk)
+    assert (stored.last_name, stored.postal_address, str(stored.phone)) == ("", "", "")
+
+
+class TestApi:
+    def test_me_returns_the_profile_and_what_is_missing(self, client, newcomer):
+        client.force_login(newcomer)
+        body = client.get("/api/v1/accounts/me").json()
+        assert body["email"] == newcomer.email and body["roles"] == []
+        assert body["missing_for_appeal"] == ["last_name", "patronymic", "postal_address", "phone"]
+
+    def test_patch_changes_only_what_is_sent(self, client, newcomer):
+        client.force_login(newcomer)
+        response = client.patch(
+            "/api/v1/accounts/me",
+            {"last_name": "Косач", "phone": "050 123 45 67"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        assert response.json()["phone"] == "+380501234567"
+        newcomer.refresh_from_db()
+        assert (newcomer.last_name, newcomer.first_name) == ("Косач", "Леся")
+
+    @pytest.mark.parametrize(
+        "payload",
+        [{"phone": "12"}, {"last_name": "Я" * 101}, {"last_name": None}, {"first_name": 5}],
+    )
+    def test_bad_input_is_a_precise_422_and_changes_nothing(self, client, newcomer, payload):
+        client.force_login(newcomer)
+        response = client.patch("/api/v1/accounts/me", payload, content_type="application/json")
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "validation_failed"
+        assert response.json()["error"]["details"]
+        assert User.objects.get(pk=newcomer.pk).last_name == ""
+
+    def test_writes_need_the_csrf_token_like_the_site(self, newcomer):
+        from django.test import Client
+
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(newcomer)
+        response = strict.patch(
+            "/api/v1/accounts/me", {"last_name": "Х"}, content_type="application/json"
+        )
+        assert response.status_code in (401, 403)
+        assert User.objects.get(pk=newcomer.pk).last_name == ""
+
+    def test_the_openapi_document_is_served(self, client):
+        document = client.get("/api/v1/openapi.json").json()
+        assert document["info"]["title"] == "Hromada API"
+        assert "/api/v1/accounts/me" in document["paths"]
+
+
+class TestAdmin:
+    def _staff_client(self, client, roles):
+        person = UserFactory(roles=roles)
+        TOTP.activate(person, generate_totp_secret())
+        client.force_login(person)
+        return person
+
+    def _post_roles(self, client, target, roles):
+        data = {
+            "email": target.email,
+            "last_name": target.last_name,
+            "first_name": target.first_name,
+            "patronymic": target.patronymic,
+            "postal_address": target.postal_address,
+            "phone": str(target.phone),
+            "is_active": "on",
+            "roles": roles,
+        }
+        return client.post(f"/admin/accounts/user/{target.pk}/change/", data)
+
+    def test_an_administrator_assigns_roles_in_the_admin(self, client):
+        self._staff_client(client, [Role.ADMINISTRATOR])
+        target = UserFactory()
+        response = self._post_roles(client, target, ["operator", "moderator"])
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert User.objects.get(pk=target.pk).roles == {"operator", "moderator"}
+
+    def test_an_operator_may_look_people_up_but_not_give_roles(self, client):
+        self._staff_client(client, [Role.OPERATOR])
+        target = UserFactory()
+        assert client.get(f"/admin/accounts/user/{target.pk}/change/").status_code == 200
+        assert self._post_roles(client, target, ["administrator"]).status_code == 403
+        assert User.objects.get(pk=target.pk).roles == frozenset()
+
+    def test_residents_never_reach_the_admin(self, client):
+        client.force_login(UserFactory())
+        response = client.get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+    def test_the_admin_speaks_ukrainian(self, client):
+        self._staff_client(client, [Role.ADMINISTRATOR])
+        html = client.get("/admin/").content.decode()
+        assert "Адміністрування" in html
