@@ -34,7 +34,7 @@ class StaffTwoFactorMiddleware:
                     {
                         "error": {
                             "code": "two_factor_required",
-                            "message": "Staff accounts must set up two-factor authentication.",
+                            "message": _("Staff accounts must set up two-factor authentication."),
                         }
                     },
                     status=403,

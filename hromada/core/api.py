@@ -1,6 +1,7 @@
 """How every /api/v1 endpoint reports a refusal: one JSON shape for all apps."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -27,14 +28,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: NinjaValidationError):
         return api.create_response(
             request,
-            error_body("validation_failed", "The request is not valid.", exc.errors),
+            error_body("validation_failed", _("The request is not valid."), exc.errors),
             status=422,
         )
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request: HttpRequest, exc: AuthenticationError):
         return api.create_response(
-            request, error_body("not_authenticated", "Authentication required."), status=401
+            request, error_body("not_authenticated", _("Sign in first.")), status=401
         )
 
     @api.exception_handler(HttpError)
