@@ -1,0 +1,138 @@
+"""Working hours: validation, the open intervals of a date, and "open now" in Kyiv time."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hromada.core.errors import ValidationFailed
+
+# How far ahead "opens at …" looks before it says nothing.
+LOOKAHEAD_DAYS = 31
+
+
+def validate_hours(
+    *,
+    opens: time | None,
+    closes: time | None,
+    break_starts: time | None,
+    break_ends: time | None,
+) -> None:
+    """Refuse hours that cannot be meant: a break outside the hours, an end before a start."""
+    if (opens is None) != (closes is None):
+        raise ValidationFailed(
+            _("Give both the opening and the closing time, or neither (closed)."), field="closes"
+        )
+    if (break_starts is None) != (break_ends is None):
+        raise ValidationFailed(
+            _("Give both the start and the end of the break, or neither."), field="break_ends"
+        )
+    if opens is None:
+        if break_starts is not None:
+            raise ValidationFailed(_("A closed day cannot have a break."), field="break_starts")
+        return
+    if closes <= opens:
+        raise ValidationFailed(
+            _("The closing time must be after the opening time."), field="closes"
+        )
+    if break_starts is None:
+        return
+    if break_ends <= break_starts:
+        raise ValidationFailed(_("The break must end after it starts."), field="break_ends")
+    if break_starts <= opens or break_ends >= closes:
+        raise ValidationFailed(
+            _("The break (%(break)s) must lie inside the working hours (%(hours)s).")
+            % {
+                "break": f"{break_starts:%H:%M}–{break_ends:%H:%M}",
+                "hours": f"{opens:%H:%M}–{closes:%H:%M}",
+            },
+            field="break_starts",
+        )
+
+
+@dataclass(frozen=True)
+class DayHours:
+    opens: time | None
+    closes: time | None
+    break_starts: time | None = None
+    break_ends: time | None = None
+
+    def intervals(self) -> list[tuple[time, time]]:
+        if self.opens is None:
+            return []
+        if self.break_starts is None:
+            return [(self.opens, self.closes)]
+        return [(self.opens, self.break_starts), (self.break_ends, self.closes)]
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    """A schedule as plain data, so the computation needs no queries."""
+
+    week: dict[int, DayHours]
+    exceptions: dict[date, DayHours]
+    valid_from: date | None = None
+    valid_until: date | None = None
+    closed_on_public_holidays: bool = True
+
+    @classmethod
+    def from_model(cls, schedule) -> "WeeklySchedule":
+        def hours(row) -> DayHours:
+            return DayHours(row.opens, row.closes, row.break_starts, row.break_ends)
+
+        return cls(
+            week={day.weekday: hours(day) for day in schedule.days.all()},
+            exceptions={ex.date: hours(ex) for ex in schedule.exceptions.all()},
+            valid_from=schedule.valid_from,
+            valid_until=schedule.valid_until,
+            closed_on_public_holidays=schedule.closed_on_public_holidays,
+        )
+
+    def hours_on(self, day: date) -> DayHours:
+        closed = DayHours(None, None)
+        if (self.valid_from and day < self.valid_from) or (
+            self.valid_until and day > self.valid_until
+        ):
+            return closed
+        if day in self.exceptions:
+            return self.exceptions[day]
+        if self.closed_on_public_holidays and day in ukrainian_holidays(day.year):
+            return closed
+        return self.week.get(day.weekday(), closed)
+
+
+@lru_cache(maxsize=16)
+def ukrainian_holidays(year: int) -> holidays.HolidayBase:
+    # The package encodes martial law: since 24 Feb 2022 public holidays are working days.
+    return holidays.country_holidays("UA", years=year)
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    is_open: bool
+    # While open: when it closes or breaks; while closed: when it next opens (or None).
+    changes_at: datetime | None
+    on_break: bool = False
+
+
+def opening_status(schedule: WeeklySchedule, *, at: datetime | None = None) -> OpeningStatus:
+    now = timezone.localtime(at or timezone.now())
+    zone = now.tzinfo
+    today = now.date()
+    for start, end in schedule.hours_on(today).intervals():
+        if start <= now.time() < end:
+            return OpeningStatus(True, datetime.combine(today, end, zone))
+    hours_today = schedule.hours_on(today)
+    on_break = bool(
+        hours_today.break_starts and hours_today.break_starts <= now.time() < hours_today.break_ends
+    )
+    for offset in range(LOOKAHEAD_DAYS + 1):
+        day = today + timedelta(days=offset)
+        for start, _end in schedule.hours_on(day).intervals():
+            opening = datetime.combine(day, start, zone)
+            if opening > now:
+                return OpeningStatus(False, opening, on_break=on_break)
+    return OpeningStatus(False, None, on_break=on_break)

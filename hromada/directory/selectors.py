@@ -1,0 +1,146 @@
+"""Reads of the directory. The catalogue takes a fixed number of queries, however large."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from hromada.directory.models import (
+    Absence,
+    Addressee,
+    AddresseeGroup,
+    Schedule,
+    ScheduleException,
+)
+from hromada.directory.schedules import OpeningStatus, WeeklySchedule, opening_status
+from hromada.directory.services import normalize_search
+
+# What a catalogue line shows; the page of one addressee loads the rest.
+CATALOGUE_FIELDS = ["id", "parent_id", "slug", "name", "kind", "position", "person_name", "order"]
+
+
+@dataclass
+class TreeNode:
+    addressee: Addressee
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+def published_addressees() -> QuerySet[Addressee]:
+    return Addressee.objects.filter(is_published=True)
+
+
+def group_list() -> QuerySet[AddresseeGroup]:
+    return AddresseeGroup.objects.all()
+
+
+def catalogue(*, group: AddresseeGroup | None = None, query: str = "") -> list[Addressee]:
+    """Published addressees in catalogue order, narrowed by group and by search words.
+
+    Every word of the query must occur in the name, position, person or competencies,
+    whatever its case and whichever apostrophe (ʼ ' ’) was typed.
+    """
+    addressees = published_addressees().only(*CATALOGUE_FIELDS)
+    if group is not None:
+        addressees = addressees.filter(groups=group)
+    for word in normalize_search(query).split():
+        addressees = addressees.filter(search_text__contains=word)
+    return list(addressees.order_by("order", "name", "pk"))
+
+
+def build_tree(addressees: list[Addressee]) -> list[TreeNode]:
+    """Nest the given addressees; one whose parent is not among them becomes a root."""
+    nodes = {a.pk: TreeNode(a) for a in addressees}
+    roots = []
+    for addressee in addressees:
+        parent = nodes.get(addressee.parent_id)
+        (parent.children if parent else roots).append(nodes[addressee.pk])
+    return roots
+
+
+def ancestry() -> dict[int, tuple[int | None, str, str]]:
+    """pk → (parent pk, name, slug) of every published addressee, in one query."""
+    rows = published_addressees().values_list("pk", "parent_id", "name", "slug")
+    return {pk: (parent, name, slug) for pk, parent, name, slug in rows}
+
+
+def breadcrumbs(addressee_pk: int, tree: dict) -> list[tuple[str, str]]:
+    """(name, slug) from the root down to the addressee's parent."""
+    trail = []
+    node = tree.get(addressee_pk, (None,))[0]
+    while node is not None and node in tree and len(trail) < 50:
+        parent, name, slug = tree[node]
+        trail.append((name, slug))
+        node = parent
+    return list(reversed(trail))
+
+
+def addressee_detail(*, slug: str, today: date | None = None) -> Addressee:
+    """One published addressee with everything its page shows; raises DoesNotExist."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=60)
+    return (
+        published_addressees()
+        .select_related("parent")
+        .prefetch_related(
+            "competencies",
+            "groups",
+            Prefetch(
+                "children",
+                queryset=published_addressees().only(*CATALOGUE_FIELDS).order_by("order", "name"),
+                to_attr="published_children",
+            ),
+            Prefetch("schedules", queryset=schedules_with_hours(today, horizon)),
+            Prefetch(
+                "absences",
+                queryset=Absence.objects.filter(ends_on__gte=today)
+                .select_related("substitute")
+                .order_by("starts_on"),
+                to_attr="current_absences",
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def schedules_with_hours(start: date, end: date) -> QuerySet[Schedule]:
+    return Schedule.objects.prefetch_related(
+        "days",
+        Prefetch(
+            "exceptions", queryset=ScheduleException.objects.filter(date__gte=start, date__lte=end)
+        ),
+    )
+
+
+def primary_schedule(addressee: Addressee) -> Schedule | None:
+    """From a prefetched addressee: the schedule that decides whether it is open."""
+    return next((s for s in addressee.schedules.all() if s.is_primary), None)
+
+
+@dataclass(frozen=True)
+class AddresseeStatus:
+    opening: OpeningStatus | None  # None: no schedule known
+    absence: Absence | None  # the absence today, if any
+
+
+def addressee_status(addressee: Addressee, *, at: datetime | None = None) -> AddresseeStatus:
+    """Open now or when it opens, and who stands in if the official is away today."""
+    at = timezone.localtime(at or timezone.now())
+    absence = next(
+        (a for a in addressee.current_absences if a.starts_on <= at.date() <= a.ends_on), None
+    )
+    schedule = primary_schedule(addressee)
+    if schedule is None:
+        return AddresseeStatus(None, absence)
+    return AddresseeStatus(opening_status(WeeklySchedule.from_model(schedule), at=at), absence)
+
+
+def office_points(*, group: AddresseeGroup | None = None) -> list[Addressee]:
+    addressees = published_addressees().filter(
+        Q(latitude__isnull=False) & Q(longitude__isnull=False)
+    )
+    if group is not None:
+        addressees = addressees.filter(groups=group)
+    return list(
+        addressees.only("id", "slug", "name", "kind", "office_address", "latitude", "longitude")
+    )
