@@ -3,6 +3,7 @@ from ninja.security import SessionAuth
 
 from hromada.accounts.api import router as accounts_router
 from hromada.core.api import install_error_handlers
+from hromada.directory.api import router as directory_router
 
 api = NinjaAPI(
     title="Hromada API",
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/accounts/", accounts_router)
+api.add_router("/directory/", directory_router)

@@ -70,10 +70,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "ninja",
     "phonenumber_field",
 ]
 
 MIDDLEWARE = [
+    "hromada.core.middleware.HealthCheckMiddleware",
     "hromada.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -199,8 +201,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+MFA_ADAPTER = "hromada.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = os.environ.get("CITY_NAME", "Hromada")
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
 # Staff roles may not use the back office until they have set up TOTP.
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 
@@ -260,6 +263,9 @@ TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RESULT_RETENTION_DAYS = int(os.environ.get("TASK_RESULT_RETENTION_DAYS", "30"))
 
 # --- Security ---------------------------------------------------------------------------------
+# How many reverse proxies stand in front of the app: rate limits then count the client's
+# address from X-Forwarded-For instead of the proxy's (which all residents would share).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -270,6 +276,8 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe health over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
@@ -283,6 +291,7 @@ MAP_ATTRIBUTION = os.environ.get(
 CITY_NAME = os.environ.get("CITY_NAME", "Новоярська міська рада")
 CITY_NAME_EN = os.environ.get("CITY_NAME_EN", "Novoiarsk City Council")
 CITY_EMBLEM = os.environ.get("CITY_EMBLEM", "img/emblem.svg")
+MFA_TOTP_ISSUER = CITY_NAME
 
 # --- Logging: one JSON object per line on stdout, each with the request id ------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -293,8 +302,9 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
         }
     },
     "handlers": {

@@ -35,7 +35,10 @@ class UserAdminForm(UserChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["roles"].initial = sorted(self.instance.roles)
+            roles = set(self.instance.roles)
+            if self.instance.is_superuser:  # e.g. made by createsuperuser
+                roles.add(Role.ADMINISTRATOR)
+            self.fields["roles"].initial = sorted(roles)
 
 
 @admin.register(User)

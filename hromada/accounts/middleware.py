@@ -1,8 +1,12 @@
+from urllib.parse import quote
+
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -22,29 +26,34 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            settings.STAFF_MFA_REQUIRED
-            and user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and not self._allowed(request)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            not settings.STAFF_MFA_REQUIRED
+            or user is None
+            or not user.is_authenticated
+            or not user.is_staff
+            or self._allowed(request)
         ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "error": {
-                            "code": "two_factor_required",
-                            "message": _("Staff accounts must set up two-factor authentication."),
-                        }
-                    },
-                    status=403,
-                )
-            messages.warning(
+            return self.get_response(request)
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return self._refuse(
                 request,
                 _("Staff accounts must use two-factor authentication. Set it up to continue."),
+                "mfa_activate_totp",
             )
-            return redirect("mfa_activate_totp")
+        # Having an authenticator is not enough: this session must have passed it.
+        records = get_authentication_records(request, user)
+        if not any(record.get("method") == "mfa" for record in records):
+            return self._refuse(
+                request, _("Confirm it is you with a one-time code."), "mfa_reauthenticate"
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message: str, url_name: str):
+        if request.path.startswith("/api/"):
+            body = {"error": {"code": "two_factor_required", "message": message}}
+            return JsonResponse(body, status=403)
+        messages.warning(request, message)
+        return redirect(f"{reverse(url_name)}?next={quote(request.get_full_path())}")
 
     def _allowed(self, request) -> bool:
         path = request.path

@@ -2,13 +2,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hromada.accounts.models import User
 
-# Law 393/96-ВР art. 5: what an appeal must carry about its author.
+# Law 393/96-ВР art. 5: what an appeal must carry about its author: surname, name,
+# patronymic, place of residence; an electronic appeal also an e-mail (the phone is optional).
 REQUIRED_FOR_APPEAL = [
     ("last_name", _("surname")),
     ("first_name", _("first name")),
     ("patronymic", _("patronymic")),
     ("postal_address", _("postal address")),
-    ("phone", _("phone")),
     ("email", _("e-mail")),
 ]
 

@@ -48,6 +48,9 @@ class DistrictAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # appeals and reports will refer to districts
+
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []  # the code identifies the district in imports
 
@@ -63,6 +66,9 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["worker_id", "hostname", "pid", "started_at", "last_seen_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):

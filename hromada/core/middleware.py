@@ -11,6 +11,25 @@ logger = logging.getLogger("hromada.request")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before host validation and the HTTPS redirect.
+
+    Load balancers probe by IP address over plain HTTP; the probes reveal nothing private.
+    """
+
+    def __init__(self, get_response):
+        from hromada.core import views
+
+        self.get_response = get_response
+        self.probes = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)
+
+
 class RequestIdMiddleware:
     """Gives each request an id (kept from X-Request-ID when sane), logs it once as JSON."""
 

@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,6 +23,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+_migrations_applied = False
+
+
+def migrations_applied() -> bool:
+    """Once every migration is applied it stays so for this process; the check is costly."""
+    global _migrations_applied
+    if not _migrations_applied:
+        executor = MigrationExecutor(connection)
+        _migrations_applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrations_applied
+
+
 @require_GET
 @never_cache
 def readyz(request):
@@ -28,8 +44,7 @@ def readyz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = True
-        executor = MigrationExecutor(connection)
-        checks["migrations"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["migrations"] = migrations_applied()
         checks["worker"] = worker_seen_recently()
     except DatabaseError:
         pass
@@ -38,6 +53,13 @@ def readyz(request):
         {"status": "ready" if ready else "not ready", "checks": checks},
         status=200 if ready else 503,
     )
+
+
+def admin_login(request):
+    next_url = request.GET.get("next", "/admin/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/admin/"
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 def error_403(request, exception=None):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from hromada.accounts.models import User
 from hromada.accounts.roles import Role
 from hromada.accounts.services import user_profile_update, user_set_roles
-from hromada.accounts.tests.factories import UserFactory
+from hromada.accounts.tests.factories import UserFactory, log_in_with_totp
 from hromada.core.errors import PermissionDenied, ValidationFailed
 from hromada.core.models import AuditEvent
 
@@ -122,7 +122,7 @@ class TestStaffMustUseTwoFactor:
         client.force_login(UserFactory(roles=[Role.EXECUTOR]))
         response = client.get("/cabinet/")
         assert response.status_code == 302
-        assert response["Location"] == "/accounts/2fa/totp/activate/"
+        assert response["Location"] == "/accounts/2fa/totp/activate/?next=/cabinet/"
         assert client.get("/admin/").status_code == 302
         # Setting up TOTP asks for the password again first; that page must stay reachable.
         setup = client.get("/accounts/2fa/totp/activate/")
@@ -135,11 +135,29 @@ class TestStaffMustUseTwoFactor:
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "two_factor_required"
 
-    def test_staff_with_totp_work_normally(self, client):
+    def test_staff_who_logged_in_with_their_code_work_normally(self, client):
+        log_in_with_totp(client, UserFactory(roles=[Role.OPERATOR]))
+        assert client.get("/cabinet/").status_code == 200
+        assert client.get("/admin/").status_code == 200
+
+    def test_a_session_that_skipped_the_code_must_confirm_it(self, client):
+        # E.g. a password-only log-in by any other path: having an authenticator is not enough.
         operator = UserFactory(roles=[Role.OPERATOR])
         TOTP.activate(operator, generate_totp_secret())
         client.force_login(operator)
-        assert client.get("/cabinet/").status_code == 200
+        response = client.get("/admin/")
+        assert response["Location"] == "/accounts/2fa/reauthenticate/?next=/admin/"
+        assert client.get("/api/v1/accounts/me").json()["error"]["code"] == "two_factor_required"
+
+    def test_the_admin_log_in_form_is_the_sites_own(self, client):
+        response = client.get("/admin/login/?next=/admin/accounts/user/")
+        assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Faccounts%2Fuser%2F"
+        evil = client.get("/admin/login/?next=https://evil.example/")
+        assert evil["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+        # Posting a password to the old admin form logs nobody in.
+        operator = UserFactory(roles=[Role.OPERATOR])
+        client.post("/admin/login/", {"username": operator.email, "password": "x"})
+        assert "_auth_user_id" not in client.session
 
     def test_residents_are_not_asked(self, client):
         client.force_login(UserFactory())

@@ -7,6 +7,8 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from hromada.accounts.demo import DEMO_DOMAIN
+
 
 class Command(BaseCommand):
     help = "Print the current one-time code of a demo staff account (DEBUG only)."
@@ -17,6 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, email: str, **options):
         if not settings.DEBUG:
             raise CommandError("Refused: this is a demo helper and DEBUG is off.")
+        if not email.lower().endswith(f"@{DEMO_DOMAIN}"):
+            raise CommandError(f"Refused: only demo accounts (@{DEMO_DOMAIN}) are shown.")
         authenticator = Authenticator.objects.filter(
             user__email__iexact=email, type=Authenticator.Type.TOTP
         ).first()
