@@ -327,4 +327,5 @@ LOGGING = {
 DEMO_LOADERS = [
     "hromada.core.demo.load",
     "hromada.accounts.demo.load",
+    "hromada.directory.demo.load",
 ]

@@ -24,7 +24,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, set[str]] = {
     Role.OPERATOR: {"accounts.view_user"},
     Role.EXECUTOR: set(),
     Role.MODERATOR: set(),
-    Role.ADMINISTRATOR: set(),  # administrators are superusers
+    # Every model permission; still not a superuser, so the object rules (who may see a
+    # corruption report, whose profile one may change) apply to administrators too.
+    Role.ADMINISTRATOR: {"*"},
 }
 
 
@@ -39,6 +41,7 @@ def sync_role_groups(*, using, **kwargs) -> None:
         permissions = [
             permission
             for permission in Permission.objects.select_related("content_type")
-            if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+            if "*" in wanted
+            or f"{permission.content_type.app_label}.{permission.codename}" in wanted
         ]
         group.permissions.set(permissions)

@@ -58,9 +58,9 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None) -> U
     groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*[g for g in groups if g.name not in wanted])
     user.groups.add(*[g for g in groups if g.name in wanted])
-    user.is_staff = bool(wanted)
-    user.is_superuser = Role.ADMINISTRATOR in wanted
-    user.save(update_fields=["is_staff", "is_superuser"])
+    # A break-glass superuser (createsuperuser) keeps staff status whatever its roles.
+    user.is_staff = bool(wanted) or user.is_superuser
+    user.save(update_fields=["is_staff"])
     user.__dict__.pop("roles", None)
     if before != wanted:
         audit_event_record(

@@ -11,6 +11,7 @@ from hromada.directory.models import (
     Addressee,
     AddresseeGroup,
     Schedule,
+    ScheduleDay,
     ScheduleException,
 )
 from hromada.directory.schedules import OpeningStatus, WeeklySchedule, opening_status
@@ -144,3 +145,40 @@ def office_points(*, group: AddresseeGroup | None = None) -> list[Addressee]:
     return list(
         addressees.only("id", "slug", "name", "kind", "office_address", "latitude", "longitude")
     )
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """One line of the rendered tree; ``closes`` is how many nested lists end after it."""
+
+    addressee: Addressee
+    depth: int
+    child_count: int
+    closes: range
+
+
+def tree_rows(roots: list[TreeNode]) -> list[TreeRow]:
+    """Flatten the tree depth-first so a template renders it in one loop, without recursion."""
+    rows: list[TreeRow] = []
+
+    def walk(nodes: list[TreeNode], depth: int) -> None:
+        for node in nodes:
+            rows.append(TreeRow(node.addressee, depth, len(node.children), range(0)))
+            if node.children:
+                walk(node.children, depth + 1)
+                last = rows[-1]
+                rows[-1] = TreeRow(
+                    last.addressee, last.depth, last.child_count, range(len(last.closes) + 1)
+                )
+
+    walk(roots, 0)
+    return rows
+
+
+def week_rows(schedule: Schedule) -> list[dict]:
+    """Seven rows, Monday first, with the prefetched hours of the day or None (closed)."""
+    days = {day.weekday: day for day in schedule.days.all()}
+    return [
+        {"label": label, "hours": days.get(weekday)}
+        for weekday, label in ScheduleDay.Weekday.choices
+    ]

@@ -12,6 +12,7 @@ from phonenumber_field.phonenumber import to_python
 from hromada.accounts.models import User
 from hromada.core.audit import audit_event_record
 from hromada.core.errors import ValidationFailed
+from hromada.core.files import random_name, validate_image
 from hromada.directory.models import (
     Absence,
     Addressee,
@@ -27,6 +28,8 @@ from hromada.directory.schedules import DayHours, validate_hours
 # Ukrainian text is typed with any of these for the apostrophe (ʼ is the correct one).
 APOSTROPHES = re.compile("[ʼ'’‘`′ʹ＇]")
 SPACES = re.compile(r"\s+")
+# Path segments of the catalogue that an addressee's code must not shadow.
+RESERVED_SLUGS = {"groups"}
 
 
 def normalize_search(text: str) -> str:
@@ -127,6 +130,8 @@ def addressee_upsert(
         raise ValidationFailed(_("Unknown kind of addressee: %s") % kind, field="kind")
     if not name.strip():
         raise ValidationFailed(_("The name is required."), field="name")
+    if slug in RESERVED_SLUGS:
+        raise ValidationFailed(_("This code is reserved; choose another."), field="slug")
     if website:
         try:
             URLValidator()(website)
@@ -306,3 +311,23 @@ def membership_set(
         responsible=is_responsible,
     )
     return membership
+
+
+PHOTO_MAX_BYTES = 5_000_000
+
+
+@transaction.atomic
+def addressee_set_photo(*, addressee: Addressee, upload, actor: User | None = None) -> Addressee:
+    """Replace (or, with upload=None, remove) the photo or logo; the content is checked."""
+    old = addressee.photo.name if addressee.photo else ""
+    if upload is None:
+        addressee.photo = ""
+    else:
+        extension = validate_image(upload, max_bytes=PHOTO_MAX_BYTES)
+        addressee.photo.save(random_name("directory/photos", extension), upload, save=False)
+    addressee.save(update_fields=["photo", "updated_at"])
+    if old:
+        # Removed only once the new state is committed, so a rollback keeps the old file.
+        transaction.on_commit(lambda: addressee.photo.storage.delete(old))
+    audit_event_record(actor=actor, action="addressee.photo_changed", target=addressee)
+    return addressee

@@ -32,6 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             user_set_roles(user=self, roles=extracted, actor=None)
+            self.refresh_from_db(fields=["is_staff", "is_superuser"])
 
 
 def log_in_with_totp(client, user) -> None:

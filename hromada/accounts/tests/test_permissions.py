@@ -114,7 +114,14 @@ def test_unknown_roles_and_self_demotion_are_refused(people):
         user_set_roles(user=people["target"], roles=["mayor"], actor=admin)
     with pytest.raises(ValidationFailed):
         user_set_roles(user=admin, roles=[Role.OPERATOR], actor=admin)
-    assert User.objects.get(pk=admin.pk).is_superuser
+    assert User.objects.get(pk=admin.pk).roles == {"administrator"}
+
+
+def test_administrators_are_not_superusers_so_object_rules_bind_them(people):
+    admin = people["administrator"]
+    assert not admin.is_superuser
+    assert admin.has_perm("accounts.change_user")  # the whole admin is theirs
+    assert not admin.has_perm("accounts.change_profile", people["target"])
 
 
 class TestStaffMustUseTwoFactor:

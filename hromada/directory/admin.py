@@ -1,0 +1,314 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hromada.core.errors import ApplicationError
+from hromada.directory import exchange, selectors, services
+from hromada.directory.models import (
+    Absence,
+    Addressee,
+    AddresseeGroup,
+    Competency,
+    Membership,
+    Schedule,
+    ScheduleDay,
+    ScheduleException,
+)
+from hromada.directory.schedules import validate_hours
+
+
+def as_form_error(exc: ApplicationError, form_fields) -> ValidationError:
+    """A service's refusal, shown beside its field when the form has that field."""
+    if exc.field and exc.field in form_fields:
+        return ValidationError({exc.field: exc.message})
+    return ValidationError(exc.message)
+
+
+class LinesField(forms.CharField):
+    """Several values, one per line (phones, e-mails)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class AddresseeForm(forms.ModelForm):
+    phones = LinesField(label=_("Phones"), required=False, help_text=_("One per line."))
+    emails = LinesField(label=_("E-mails"), required=False, help_text=_("One per line."))
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Addressee
+        fields = [
+            "parent",
+            "kind",
+            "name",
+            "slug",
+            "position",
+            "person_name",
+            "description",
+            "competencies",
+            "groups",
+            "phones",
+            "emails",
+            "website",
+            "office_address",
+            "latitude",
+            "longitude",
+            "photo",
+            "order",
+            "is_published",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["phones"] = services.clean_phones(data.get("phones", []))
+            data["emails"] = services.clean_emails(data.get("emails", []))
+            services.clean_point(data.get("latitude"), data.get("longitude"))
+            services.check_parent(self.instance, data.get("parent"))
+            if data.get("slug") in services.RESERVED_SLUGS:
+                raise ApplicationError(_("This code is reserved; choose another."), field="slug")
+        except ApplicationError as exc:
+            raise as_form_error(exc, self.fields) from exc
+        return data
+
+
+class HoursForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        try:
+            validate_hours(
+                opens=data.get("opens"),
+                closes=data.get("closes"),
+                break_starts=data.get("break_starts"),
+                break_ends=data.get("break_ends"),
+            )
+        except ApplicationError as exc:
+            raise as_form_error(exc, self.fields) from exc
+        return data
+
+
+class AbsenceForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = ["kind", "starts_on", "ends_on", "substitute", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and self.instance.addressee_id:
+            try:
+                services.check_absence(
+                    addressee=self.instance.addressee,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    substitute=data.get("substitute"),
+                    exclude_pk=self.instance.pk,
+                )
+            except ApplicationError as exc:
+                raise as_form_error(exc, self.fields) from exc
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "is_responsible"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if not user.is_staff:
+            raise ValidationError(
+                _("Only staff can work for an addressee: give the person a role first.")
+            )
+        return user
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    form = AbsenceForm
+    fk_name = "addressee"
+    extra = 0
+    autocomplete_fields = ["substitute"]
+
+
+class ScheduleInline(admin.TabularInline):
+    model = Schedule
+    extra = 0
+    fields = ["name", "is_primary", "valid_from", "valid_until", "closed_on_public_holidays"]
+    show_change_link = True
+
+
+@admin.register(Addressee)
+class AddresseeAdmin(admin.ModelAdmin):
+    form = AddresseeForm
+    change_list_template = "admin/directory/addressee/change_list.html"
+    list_display = ["name", "kind", "parent", "person_name", "is_published", "order"]
+    list_filter = ["kind", "groups", "is_published"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "person_name", "position", "slug", "search_text"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent", "competencies"]
+    filter_horizontal = ["groups"]
+    inlines = [ScheduleInline, AbsenceInline, MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # The form ran the same checks the services do, so a refusal here is not expected.
+        data = form.cleaned_data
+        saved = services.addressee_upsert(
+            slug=data["slug"],
+            kind=data["kind"],
+            name=data["name"],
+            parent=data.get("parent"),
+            position=data.get("position", ""),
+            person_name=data.get("person_name", ""),
+            description=data.get("description", ""),
+            competencies=[c.name for c in data.get("competencies", [])],
+            groups=[g.slug for g in data.get("groups", [])],
+            phones=data.get("phones", []),
+            emails=data.get("emails", []),
+            website=data.get("website", ""),
+            office_address=data.get("office_address", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            order=data.get("order") or 0,
+            is_published=data.get("is_published", True),
+            actor=request.user,
+        )
+        if "photo" in form.changed_data:
+            services.addressee_set_photo(
+                addressee=saved, upload=data.get("photo") or None, actor=request.user
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # The service set the groups and competencies; only the inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def get_urls(self):
+        own = [
+            path("tree/", self.admin_site.admin_view(self.tree_view), name="directory_tree"),
+            path("import/", self.admin_site.admin_view(self.import_view), name="directory_import"),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="directory_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def tree_view(self, request):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        addressees = list(Addressee.objects.only(*selectors.CATALOGUE_FIELDS, "is_published"))
+        addressees.sort(key=lambda a: (a.order, a.name, a.pk))
+        rows = selectors.tree_rows(selectors.build_tree(addressees))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Directory as a tree"),
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/directory/addressee/tree.html", context)
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            return redirect("admin:index")
+        result = None
+        if request.method == "POST" and request.FILES.get("file"):
+            upload = request.FILES["file"]
+            if upload.size > 20_000_000:
+                self.message_user(request, _("The file is too large."), level=messages.ERROR)
+            else:
+                result = exchange.import_directory(upload.read(), actor=request.user)
+                if result.ok:
+                    self.message_user(
+                        request,
+                        _("Imported: %(created)d new, %(updated)d updated.")
+                        % {"created": result.created, "updated": result.updated},
+                    )
+                    return redirect("admin:directory_addressee_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import the directory"),
+            "result": result,
+            "columns": exchange.COLUMNS,
+        }
+        return TemplateResponse(request, "admin/directory/addressee/import.html", context)
+
+    def export_view(self, request, fmt: str):
+        if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
+            return redirect("admin:index")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            body, content_type = exchange.export_directory_csv(), "text/csv; charset=utf-8"
+        else:
+            body = exchange.export_directory_xlsx()
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="directory-{stamp}.{fmt}"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "tree_url": reverse("admin:directory_tree"),
+            "import_url": reverse("admin:directory_import"),
+            "export_csv_url": reverse("admin:directory_export", args=["csv"]),
+            "export_xlsx_url": reverse("admin:directory_export", args=["xlsx"]),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+class ScheduleDayInline(admin.TabularInline):
+    model = ScheduleDay
+    form = HoursForm
+    extra = 0
+    max_num = 7
+
+
+class ScheduleExceptionInline(admin.TabularInline):
+    model = ScheduleException
+    form = HoursForm
+    extra = 0
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["addressee", "name", "is_primary", "valid_from", "valid_until"]
+    list_filter = ["is_primary"]
+    list_select_related = ["addressee"]
+    search_fields = ["addressee__name", "name"]
+    autocomplete_fields = ["addressee"]
+    inlines = [ScheduleDayInline, ScheduleExceptionInline]
+
+
+@admin.register(AddresseeGroup)
+class AddresseeGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Competency)
+class CompetencyAdmin(admin.ModelAdmin):
+    search_fields = ["name"]

@@ -1,0 +1,1 @@
+"""Data of the demo directory (see directory.py); the loader is hromada.directory.demo."""
