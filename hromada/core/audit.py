@@ -21,6 +21,31 @@ def audit_event_record(
     )
 
 
+def audit_events_record(
+    *, actor: Any, events: list[tuple[str, models.Model, dict[str, Any]]]
+) -> list[AuditEvent]:
+    """Append many events in one query (bulk imports): (action, target, payload) each."""
+    actor = actor if actor is not None and actor.is_authenticated else None
+    request_id = current_request_id() or ""
+    types: dict[type, ContentType] = {}
+    rows = []
+    for action, target, payload in events:
+        model = type(target)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(
+            AuditEvent(
+                actor=actor,
+                action=action,
+                target_type=types[model],
+                target_id=str(target.pk),
+                payload=payload,
+                request_id=request_id,
+            )
+        )
+    return AuditEvent.objects.bulk_create(rows)
+
+
 def audit_events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)

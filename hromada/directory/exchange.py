@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hromada.accounts.models import User
-from hromada.core.errors import ApplicationError, ValidationFailed
+from hromada.core.errors import ValidationFailed
 from hromada.directory import services
 from hromada.directory.models import Addressee, AddresseeGroup, Competency, Schedule
 from hromada.directory.schedules import DayHours, validate_hours
@@ -425,12 +425,15 @@ class _Checker:
 
     def check_row(self, line: int, cells: list[str]) -> _Row:
         given = {name: "" for name in self.header if name in COLUMNS}
+        stray = False
         for index, value in enumerate(cells):
             name = self.header[index] if index < len(self.header) else ""
             if name in given:
                 given[name] = value
             elif value and not name:
-                self.report(line, "", _("This line has a value under no column of the header."))
+                stray = True
+        if stray:
+            self.report(line, "", _("This line has a value under no column of the header."))
         values: dict[str, Any] = {}
 
         code = given["code"]
@@ -659,105 +662,29 @@ def import_directory(data: bytes, *, actor: User | None = None) -> ImportResult:
     if not checker.check_header():
         return ImportResult(problems=checker.problems)
     rows = [checker.check_row(line, cells) for line, cells in body]
-    depth = checker.check_tree(rows)
+    checker.check_tree(rows)
     if checker.problems:
         return ImportResult(problems=sorted(checker.problems, key=_column_order))
-    try:
-        return _apply(rows, depth, actor)
-    except _Refused as refused:
-        return ImportResult(problems=[refused.problem])
+    return _apply(rows, actor)
 
 
-@transaction.atomic
-def _apply(rows: list[_Row], depth: dict[str, int], actor: User | None) -> ImportResult:
-    codes = [row.code for row in rows]
-    existing = {
-        addressee.slug: addressee
-        for addressee in Addressee.objects.filter(slug__in=codes)
-        .select_related("parent")
-        .prefetch_related("competencies", "groups")
-    }
-    primary = {
-        schedule.addressee_id: schedule
-        for schedule in Schedule.objects.filter(addressee__slug__in=codes, is_primary=True)
-    }
-    outside = {row.parent_code for row in rows if row.parent_code} - set(codes)
-    saved = {addressee.slug: addressee for addressee in Addressee.objects.filter(slug__in=outside)}
-    result = ImportResult()
-    # Parents first, so that each child finds its parent already saved.
-    for row in sorted(rows, key=lambda row: (depth[row.code], row.line)):
-        current = existing.get(row.code)
-        try:
-            addressee = _upsert(row, current, saved, actor)
-            if row.week is not None:
-                schedule = primary.get(addressee.pk)
-                # Keep the name and the holiday rule of the primary schedule the file replaces.
-                services.schedule_set(
-                    addressee=addressee,
-                    week=row.week,
-                    name=schedule.name if schedule else "",
-                    is_primary=True,
-                    closed_on_public_holidays=(
-                        schedule.closed_on_public_holidays if schedule else True
-                    ),
-                    actor=actor,
-                )
-        except ApplicationError as exc:
-            raise _Refused(Problem(row.line, _column(exc.field), exc.message)) from exc
-        except IntegrityError as exc:
-            raise _Refused(
-                Problem(
-                    row.line,
-                    "",
-                    _("The directory changed while the file was imported; import it again."),
-                )
-            ) from exc
-        saved[row.code] = addressee
-        if current is None:
-            result.created += 1
-        else:
-            result.updated += 1
-    return result
-
-
-def _upsert(
-    row: _Row, current: Addressee | None, saved: dict[str, Addressee], actor: User | None
-) -> Addressee:
-    # A column the file leaves out keeps what the directory has.
-    values = {**_current_values(current), **row.values} if current else row.values
-    if row.parent_code is None:
-        parent = current.parent if current else None
-    elif not row.parent_code:
-        parent = None
-    elif row.parent_code in saved:
-        parent = saved[row.parent_code]
-    else:
-        raise ValidationFailed(
-            _("No addressee has the code “%(code)s”, in the file or in the directory.")
-            % {"code": row.parent_code},
-            field="parent",
+def _apply(rows: list[_Row], actor: User | None) -> ImportResult:
+    entries = [
+        services.AddresseeEntry(
+            slug=row.code, values=row.values, parent_slug=row.parent_code, week=row.week
         )
-    return services.addressee_upsert(slug=row.code, parent=parent, actor=actor, **values)
-
-
-def _current_values(addressee: Addressee) -> dict[str, Any]:
-    return {
-        "kind": addressee.kind,
-        "name": addressee.name,
-        "position": addressee.position,
-        "person_name": addressee.person_name,
-        "description": addressee.description,
-        "competencies": [competency.name for competency in addressee.competencies.all()],
-        "groups": [group.slug for group in addressee.groups.all()],
-        "phones": list(addressee.phones),
-        "emails": list(addressee.emails),
-        "website": addressee.website,
-        "office_address": addressee.office_address,
-        "latitude": addressee.latitude,
-        "longitude": addressee.longitude,
-        "order": addressee.order,
-        "is_published": addressee.is_published,
-    }
+        for row in rows
+    ]
+    lines = {row.code: row.line for row in rows}
+    try:
+        created, updated = services.addressees_bulk_upsert(entries=entries, actor=actor)
+    except services.EntryRefused as refused:
+        problem = Problem(lines[refused.slug], _column(refused.field), refused.message)
+        return ImportResult(problems=[problem])
+    except IntegrityError:
+        message = _("The directory changed while the file was imported; import it again.")
+        return ImportResult(problems=[Problem(0, "", message)])
+    return ImportResult(created=created, updated=updated)
 
 
 # --- Exporting ---------------------------------------------------------------------------

@@ -1,16 +1,18 @@
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
 
 from hromada.accounts.models import User
-from hromada.core.audit import audit_event_record
+from hromada.core.audit import audit_event_record, audit_events_record
 from hromada.core.errors import ValidationFailed
 from hromada.core.files import random_name, validate_image
 from hromada.directory.models import (
@@ -88,19 +90,85 @@ def clean_point(latitude: float | None, longitude: float | None) -> None:
         raise ValidationFailed(_("The point lies outside valid coordinates."), field="latitude")
 
 
-def check_parent(addressee: Addressee | None, parent: Addressee | None) -> None:
-    """An addressee cannot belong to itself or to one of its own subdivisions."""
+def check_parent(
+    addressee: Addressee | None, parent: Addressee | None, parents: Mapping | None = None
+) -> None:
+    """An addressee cannot belong to itself or to one of its own subdivisions.
+
+    Walks up from the new parent: one query per level, or none given a pk → parent pk map.
+    """
     if parent is None or addressee is None or addressee.pk is None:
         return
-    parents = dict(Addressee.objects.values_list("pk", "parent_id"))
     node: int | None = parent.pk
-    while node is not None:
+    seen = set()
+    while node is not None and node not in seen:
         if node == addressee.pk:
             raise ValidationFailed(
                 _("An addressee cannot belong to itself or to its own subdivision."),
                 field="parent",
             )
-        node = parents.get(node)
+        seen.add(node)
+        if parents is not None:
+            node = parents.get(node)
+        else:
+            node = Addressee.objects.filter(pk=node).values_list("parent_id", flat=True).first()
+
+
+def clean_website(website: str) -> str:
+    if website:
+        try:
+            URLValidator()(website)
+        except ValidationError as exc:
+            raise ValidationFailed(_("The website address is not valid."), field="website") from exc
+    return website
+
+
+def clean_addressee_fields(
+    *,
+    kind: str,
+    name: str,
+    position: str = "",
+    person_name: str = "",
+    description: str = "",
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    website: str = "",
+    office_address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    order: int = 0,
+    is_published: bool = True,
+) -> dict[str, Any]:
+    """The model fields of an addressee, checked and normalised; raises ValidationFailed."""
+    if kind not in Addressee.Kind.values:
+        raise ValidationFailed(_("Unknown kind of addressee: %s") % kind, field="kind")
+    if not name.strip():
+        raise ValidationFailed(_("The name is required."), field="name")
+    clean_point(latitude, longitude)
+    return {
+        "kind": kind,
+        "name": name.strip(),
+        "position": position.strip(),
+        "person_name": person_name.strip(),
+        "description": description.strip(),
+        "phones": clean_phones(phones),
+        "emails": clean_emails(emails),
+        "website": clean_website(website),
+        "office_address": office_address.strip(),
+        "latitude": latitude,
+        "longitude": longitude,
+        "order": order,
+        "is_published": is_published,
+    }
+
+
+def groups_by_slug(slugs: Iterable[str]) -> dict[str, AddresseeGroup]:
+    wanted = set(slugs)
+    found = {group.slug: group for group in AddresseeGroup.objects.filter(slug__in=wanted)}
+    unknown = wanted - set(found)
+    if unknown:
+        raise ValidationFailed(_("Unknown groups: %s") % ", ".join(sorted(unknown)), field="groups")
+    return found
 
 
 @transaction.atomic
@@ -126,41 +194,27 @@ def addressee_upsert(
     actor: User | None = None,
 ) -> Addressee:
     """Create the addressee with this code, or bring an existing one up to date."""
-    if kind not in Addressee.Kind.values:
-        raise ValidationFailed(_("Unknown kind of addressee: %s") % kind, field="kind")
-    if not name.strip():
-        raise ValidationFailed(_("The name is required."), field="name")
     if slug in RESERVED_SLUGS:
         raise ValidationFailed(_("This code is reserved; choose another."), field="slug")
-    if website:
-        try:
-            URLValidator()(website)
-        except ValidationError as exc:
-            raise ValidationFailed(_("The website address is not valid."), field="website") from exc
-    clean_point(latitude, longitude)
-    group_slugs = sorted(set(groups))
-    found_groups = list(AddresseeGroup.objects.filter(slug__in=group_slugs))
-    if len(found_groups) != len(group_slugs):
-        unknown = set(group_slugs) - {g.slug for g in found_groups}
-        raise ValidationFailed(_("Unknown groups: %s") % ", ".join(sorted(unknown)), field="groups")
+    fields = clean_addressee_fields(
+        kind=kind,
+        name=name,
+        position=position,
+        person_name=person_name,
+        description=description,
+        phones=phones,
+        emails=emails,
+        website=website,
+        office_address=office_address,
+        latitude=latitude,
+        longitude=longitude,
+        order=order,
+        is_published=is_published,
+    )
+    found_groups = list(groups_by_slug(groups).values())
     existing = Addressee.objects.select_for_update().filter(slug=slug).first()
     check_parent(existing, parent)
-    fields = {
-        "kind": kind,
-        "name": name.strip(),
-        "parent": parent,
-        "position": position.strip(),
-        "person_name": person_name.strip(),
-        "description": description.strip(),
-        "phones": clean_phones(phones),
-        "emails": clean_emails(emails),
-        "website": website,
-        "office_address": office_address.strip(),
-        "latitude": latitude,
-        "longitude": longitude,
-        "order": order,
-        "is_published": is_published,
-    }
+    fields["parent"] = parent
     if existing is None:
         addressee = Addressee.objects.create(slug=slug, **fields)
     else:
@@ -331,3 +385,226 @@ def addressee_set_photo(*, addressee: Addressee, upload, actor: User | None = No
         transaction.on_commit(lambda: addressee.photo.storage.delete(old))
     audit_event_record(actor=actor, action="addressee.photo_changed", target=addressee)
     return addressee
+
+
+@dataclass
+class AddresseeEntry:
+    """One addressee of a bulk import, as addressee_upsert's arguments."""
+
+    slug: str
+    values: dict[str, Any]  # addressee_upsert's keyword arguments; a missing one keeps its value
+    parent_slug: str | None = None  # None: keep the current parent; "": top level
+    week: Mapping[int, DayHours] | None = None  # the primary weekly schedule; None: leave it
+
+
+UPDATED_FIELDS = [
+    "kind",
+    "name",
+    "parent",
+    "position",
+    "person_name",
+    "description",
+    "phones",
+    "emails",
+    "website",
+    "office_address",
+    "latitude",
+    "longitude",
+    "order",
+    "is_published",
+    "search_text",
+    "updated_at",
+]
+
+
+class EntryRefused(ValidationFailed):
+    """A bulk entry was refused; ``slug`` says which."""
+
+    def __init__(self, slug: str, refusal: ValidationFailed) -> None:
+        super().__init__(refusal.message, code=refusal.code, field=refusal.field)
+        self.slug = slug
+
+
+@transaction.atomic
+def addressees_bulk_upsert(
+    *, entries: list[AddresseeEntry], actor: User | None = None
+) -> tuple[int, int]:
+    """Create or update many addressees at once (the directory import); returns (new, updated).
+
+    Every entry is checked before anything is written, with the same rules as
+    addressee_upsert; the writes take a fixed number of queries per level of the tree.
+    """
+    slugs = [entry.slug for entry in entries]
+    if len(set(slugs)) != len(slugs):
+        raise ValidationFailed(_("The same code appears twice."), field="slug")
+    existing = {a.slug: a for a in Addressee.objects.select_for_update().filter(slug__in=slugs)}
+    current_topics: dict[int, list[str]] = {}
+    for pk, topic in Addressee.competencies.through.objects.filter(
+        addressee__in=existing.values()
+    ).values_list("addressee_id", "competency__name"):
+        current_topics.setdefault(pk, []).append(topic)
+
+    # 1. Check everything.
+    fields: dict[str, dict[str, Any]] = {}
+    topics: dict[str, list[str]] = {}
+    group_slugs: dict[str, list[str]] = {}
+    for entry in entries:
+        current = existing.get(entry.slug)
+        given = dict(entry.values)
+        try:
+            if entry.slug in RESERVED_SLUGS:
+                raise ValidationFailed(_("This code is reserved; choose another."), field="slug")
+            topic_names = given.pop("competencies", None)
+            group_list = given.pop("groups", None)
+            if current is not None:  # what the entry leaves out keeps its current value
+                given = {
+                    name: getattr(current, name)
+                    for name in UPDATED_FIELDS[:-2]
+                    if name != "parent" and name not in given
+                } | given
+            fields[entry.slug] = clean_addressee_fields(**given)
+            if topic_names is not None:
+                topics[entry.slug] = sorted({t.strip() for t in topic_names if t.strip()})
+            elif current is not None:
+                topics[entry.slug] = current_topics.get(current.pk, [])
+            if group_list is not None:
+                group_slugs[entry.slug] = sorted(set(group_list))
+            for hours in (entry.week or {}).values():
+                validate_hours(**vars(hours))
+        except ValidationFailed as refusal:
+            raise EntryRefused(entry.slug, refusal) from refusal
+    groups = groups_by_slug({g for wanted in group_slugs.values() for g in wanted})
+
+    # 2. Parents before children; a parent is in the file or already in the directory.
+    by_slug = {entry.slug: entry for entry in entries}
+    outside = {e.parent_slug for e in entries if e.parent_slug and e.parent_slug not in by_slug}
+    pk_of = dict(Addressee.objects.filter(slug__in=outside).values_list("slug", "pk"))
+    for entry in entries:
+        if entry.parent_slug and entry.parent_slug not in by_slug | pk_of:
+            raise EntryRefused(
+                entry.slug,
+                ValidationFailed(
+                    _("No addressee has the code “%(code)s”.") % {"code": entry.parent_slug},
+                    field="parent",
+                ),
+            )
+    parents = dict(Addressee.objects.values_list("pk", "parent_id"))
+    now = timezone.now()
+    saved: dict[str, Addressee] = {}
+    for level in _levels(entries, by_slug):
+        created, updated = [], []
+        for entry in level:
+            addressee = existing.get(entry.slug) or Addressee(slug=entry.slug)
+            for name, value in fields[entry.slug].items():
+                setattr(addressee, name, value)
+            if entry.parent_slug is not None:
+                parent_slug = entry.parent_slug
+                addressee.parent_id = (
+                    (saved[parent_slug].pk if parent_slug in saved else pk_of[parent_slug])
+                    if parent_slug
+                    else None
+                )
+            if addressee.pk is not None and addressee.parent_id is not None:
+                try:
+                    check_parent(addressee, Addressee(pk=addressee.parent_id), parents)
+                except ValidationFailed as refusal:
+                    raise EntryRefused(entry.slug, refusal) from refusal
+            addressee.search_text = _search_text(addressee, topics.get(entry.slug, []))
+            addressee.updated_at = now
+            (updated if addressee.pk else created).append(addressee)
+        Addressee.objects.bulk_create(created)
+        Addressee.objects.bulk_update(updated, UPDATED_FIELDS)
+        for addressee in created + updated:
+            saved[addressee.slug] = addressee
+            parents[addressee.pk] = addressee.parent_id
+
+    # 3. Topics, groups and schedules, replaced in bulk.
+    _replace_links(Addressee.competencies.through, "competency", topics, saved, _topic_ids(topics))
+    _replace_links(
+        Addressee.groups.through,
+        "addresseegroup",
+        group_slugs,
+        saved,
+        {slug: group.pk for slug, group in groups.items()},
+    )
+    weeks = {saved[e.slug].pk: e.week for e in entries if e.week is not None}
+    _replace_primary_weeks(weeks)
+    _record_bulk(actor, saved.values(), created_slugs=set(slugs) - set(existing))
+    return len(slugs) - len(existing), len(existing)
+
+
+def _levels(entries: list[AddresseeEntry], by_slug: dict) -> list[list[AddresseeEntry]]:
+    depth: dict[str, int] = {}
+    for entry in entries:
+        chain, node = [], entry
+        while node is not None and node.slug not in depth:
+            if node.slug in chain:
+                raise EntryRefused(
+                    node.slug,
+                    ValidationFailed(
+                        _("An addressee cannot belong to itself or to its own subdivision."),
+                        field="parent",
+                    ),
+                )
+            chain.append(node.slug)
+            node = by_slug.get(node.parent_slug) if node.parent_slug else None
+        base = depth[node.slug] + 1 if node is not None else 0
+        for offset, slug in enumerate(reversed(chain)):
+            depth[slug] = base + offset
+    levels: dict[int, list[AddresseeEntry]] = {}
+    for entry in entries:
+        levels.setdefault(depth[entry.slug], []).append(entry)
+    return [levels[d] for d in sorted(levels)]
+
+
+def _topic_ids(topics: dict[str, list[str]]) -> dict[str, int]:
+    names = {name for wanted in topics.values() for name in wanted}
+    known = dict(Competency.objects.filter(name__in=names).values_list("name", "pk"))
+    Competency.objects.bulk_create(
+        [Competency(name=name) for name in names - set(known)], ignore_conflicts=True
+    )
+    return dict(Competency.objects.filter(name__in=names).values_list("name", "pk"))
+
+
+def _replace_links(through, column: str, wanted: dict, saved: dict, ids: dict) -> None:
+    owners = [saved[slug].pk for slug in wanted]
+    through.objects.filter(addressee_id__in=owners).delete()
+    through.objects.bulk_create(
+        through(addressee_id=saved[slug].pk, **{f"{column}_id": ids[key]})
+        for slug, keys in wanted.items()
+        for key in keys
+    )
+
+
+def _replace_primary_weeks(weeks: dict[int, Mapping[int, DayHours]]) -> None:
+    primary = {
+        s.addressee_id: s for s in Schedule.objects.filter(addressee_id__in=weeks, is_primary=True)
+    }
+    missing = [
+        Schedule(addressee_id=pk, name=_("Working hours"), is_primary=True)
+        for pk in weeks
+        if pk not in primary
+    ]
+    for schedule in Schedule.objects.bulk_create(missing):
+        primary[schedule.addressee_id] = schedule
+    ScheduleDay.objects.filter(schedule__in=primary.values()).delete()
+    ScheduleDay.objects.bulk_create(
+        ScheduleDay(schedule=primary[pk], weekday=weekday, **vars(hours))
+        for pk, week in weeks.items()
+        for weekday, hours in sorted(week.items())
+        if hours.opens is not None
+    )
+
+
+def _record_bulk(actor: User | None, addressees, *, created_slugs: set[str]) -> None:
+    audit_events_record(
+        actor=actor,
+        events=[
+            (
+                "addressee.created" if a.slug in created_slugs else "addressee.updated",
+                a,
+                {"name": a.name, "via": "import"},
+            )
+            for a in addressees
+        ],
+    )
