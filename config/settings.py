@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hromada.core.context_processors.site",
+                "hromada.core.context_processors.languages",
             ],
         },
     },

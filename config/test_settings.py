@@ -19,7 +19,8 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders in tests; nothing is collected.
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="hromada-static-"))
+STATIC_ROOT = Path(tempfile.gettempdir()) / "hromada-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 # SQLite tests use a file (per xdist process) rather than memory, so that a real worker

@@ -75,3 +75,20 @@ def test_each_request_is_logged_once_as_json_with_its_id(client, caplog):
     assert line["request_id"] == "trace-0001-abcd" == response["X-Request-ID"]
     assert line["status"] == 200 and line["path"] == "/" and line["method"] == "GET"
     assert line["level"] == "INFO" and "duration_ms" in line
+
+
+@pytest.mark.parametrize(
+    ("page", "language", "target"),
+    [
+        ("/", "en", "/en/"),
+        ("/en/", "uk", "/"),
+        ("/en/accounts/login/", "uk", "/accounts/login/"),
+        # Browsers send the query percent-encoded.
+        ("/directory/?q=%D1%81%D0%BC", "en", "/en/directory/?q=%D1%81%D0%BC"),
+    ],
+)
+def test_the_switcher_leads_to_the_same_page_in_the_other_language(client, page, language, target):
+    html = client.get(page).content.decode()
+    assert f'value="{target}"' in html.replace("&amp;", "&")
+    response = client.post("/i18n/setlang/", {"language": language, "next": target})
+    assert response["Location"] == target
