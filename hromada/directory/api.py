@@ -144,7 +144,8 @@ def tree(request, group: str | None = None):
             children=[out(child) for child in node.children],
         )
 
-    return [out(node) for node in selectors.build_tree(selectors.catalogue(group=_group(group)))]
+    roots = selectors.build_tree(list(selectors.catalogue(group=_group(group))))
+    return [out(node) for node in roots]
 
 
 @router.get("/addressees/{slug}", response=AddresseeOut, summary="One addressee")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -19,11 +20,15 @@ from hromada.directory.services import normalize_search
 
 # What a catalogue line shows; the page of one addressee loads the rest.
 CATALOGUE_FIELDS = ["id", "parent_id", "slug", "name", "kind", "position", "person_name", "order"]
+# Catalogue rows are plain named tuples (pk, parent_id, slug, …): building thousands of model
+# instances would cost more than the rest of the page.
+ENTRY_FIELDS = ["pk", "parent_id", "slug", "name", "kind", "position", "person_name"]
+OFFICE_FIELDS = ["pk", "slug", "name", "person_name", "office_address", "latitude", "longitude"]
 
 
 @dataclass
 class TreeNode:
-    addressee: Addressee
+    addressee: Any  # an Addressee, or a catalogue entry with the same attributes
     children: list["TreeNode"] = field(default_factory=list)
 
 
@@ -35,21 +40,21 @@ def group_list() -> QuerySet[AddresseeGroup]:
     return AddresseeGroup.objects.all()
 
 
-def catalogue(*, group: AddresseeGroup | None = None, query: str = "") -> list[Addressee]:
+def catalogue(*, group: AddresseeGroup | None = None, query: str = "") -> QuerySet:
     """Published addressees in catalogue order, narrowed by group and by search words.
 
     Every word of the query must occur in the name, position, person or competencies,
     whatever its case and whichever apostrophe (ʼ ' ’) was typed.
     """
-    addressees = published_addressees().only(*CATALOGUE_FIELDS)
+    addressees = published_addressees()
     if group is not None:
         addressees = addressees.filter(groups=group)
     for word in normalize_search(query).split():
         addressees = addressees.filter(search_text__contains=word)
-    return list(addressees.order_by("order", "name", "pk"))
+    return addressees.order_by("order", "name", "pk").values_list(*ENTRY_FIELDS, named=True)
 
 
-def build_tree(addressees: list[Addressee]) -> list[TreeNode]:
+def build_tree(addressees: list) -> list[TreeNode]:
     """Nest the given addressees; one whose parent is not among them becomes a root."""
     nodes = {a.pk: TreeNode(a) for a in addressees}
     roots = []
@@ -136,22 +141,20 @@ def addressee_status(addressee: Addressee, *, at: datetime | None = None) -> Add
     return AddresseeStatus(opening_status(WeeklySchedule.from_model(schedule), at=at), absence)
 
 
-def office_points(*, group: AddresseeGroup | None = None) -> list[Addressee]:
+def office_points(*, group: AddresseeGroup | None = None) -> list:
     addressees = published_addressees().filter(
         Q(latitude__isnull=False) & Q(longitude__isnull=False)
     )
     if group is not None:
         addressees = addressees.filter(groups=group)
-    return list(
-        addressees.only("id", "slug", "name", "kind", "office_address", "latitude", "longitude")
-    )
+    return list(addressees.order_by("name", "pk").values_list(*OFFICE_FIELDS, named=True))
 
 
 @dataclass(frozen=True)
 class TreeRow:
     """One line of the rendered tree; ``closes`` is how many nested lists end after it."""
 
-    addressee: Addressee
+    addressee: Any  # an Addressee, or a catalogue entry with the same attributes
     depth: int
     child_count: int
     closes: range

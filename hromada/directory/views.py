@@ -1,6 +1,8 @@
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from hromada.directory import selectors
@@ -8,16 +10,22 @@ from hromada.directory.blocks import addressee_blocks
 from hromada.directory.models import Addressee, AddresseeGroup
 
 VIEWS = ("tree", "list", "map")
+PAGE_SIZE = 100
 
 
-def _office_point(addressee: Addressee) -> dict:
+def _office_point(addressee, prefix: str) -> dict:
     return {
         "name": addressee.name,
         "lat": addressee.latitude,
         "lon": addressee.longitude,
         "address": addressee.office_address,
-        "url": addressee.get_absolute_url(),
+        "url": f"{prefix}{addressee.slug}/",
     }
+
+
+def _link_prefix() -> str:
+    # Reversed once per page rather than once per addressee on a map of thousands.
+    return reverse("directory:addressee", kwargs={"slug": "x"})[:-2]
 
 
 @require_GET
@@ -41,13 +49,19 @@ def catalogue(request, group_slug: str | None = None):
     if view == "map":
         offices = selectors.office_points(group=group)
         context["offices"] = offices
-        context["office_points"] = [_office_point(office) for office in offices]
+        prefix = _link_prefix()
+        context["office_points"] = [_office_point(office, prefix) for office in offices]
     elif query or view == "list":
-        addressees = selectors.catalogue(group=group, query=query)
+        page = Paginator(selectors.catalogue(group=group, query=query), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         ancestry = selectors.ancestry()
-        context["results"] = [(a, selectors.breadcrumbs(a.pk, ancestry)) for a in addressees]
+        page.object_list = [(a, selectors.breadcrumbs(a.pk, ancestry)) for a in page.object_list]
+        other = request.GET.copy()
+        other.pop("page", None)
+        context.update(results=True, page=page, page_query=f"{other.urlencode()}&" if other else "")
     else:
-        addressees = selectors.catalogue(group=group)
+        addressees = list(selectors.catalogue(group=group))
         context["rows"] = selectors.tree_rows(selectors.build_tree(addressees))
     return render(request, "directory/catalogue.html", context)
 
@@ -65,7 +79,9 @@ def addressee(request, slug: str):
         "breadcrumbs": selectors.breadcrumbs(found.pk, selectors.ancestry()),
         "status": selectors.addressee_status(found),
         "blocks": addressee_blocks(request, found),
-        "office_points": [_office_point(found)] if found.latitude is not None else [],
+        "office_points": [_office_point(found, _link_prefix())]
+        if found.latitude is not None
+        else [],
     }
     return render(request, "directory/addressee.html", context)
 

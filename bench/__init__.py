@@ -1,0 +1,1 @@
+"""Hromada benchmarks: `make bench` measures the floors and every registered benchmark."""
