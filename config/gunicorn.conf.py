@@ -2,6 +2,7 @@
 
 import multiprocessing
 import os
+from pathlib import Path
 
 bind = os.environ.get(
     "BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -14,3 +15,9 @@ graceful_timeout = 10
 accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket defaults to one path per user; each server gets its own in var/.
+_var_dir = Path(os.environ.get("HROMADA_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+_var_dir.mkdir(parents=True, exist_ok=True)
+control_socket = os.environ.get(
+    "GUNICORN_CONTROL_SOCKET", str(_var_dir / f"gunicorn-{bind.rsplit(':', 1)[-1]}.ctl")
+)

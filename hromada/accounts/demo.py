@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils.translation import gettext as _
 
 from hromada.accounts.models import User
 from hromada.accounts.roles import Role
@@ -47,7 +48,7 @@ def load(*, stdout) -> None:
             user_set_roles(user=user, roles=roles, actor=None)
             if roles:
                 TOTP.activate(user, generate_totp_secret())
-        label = ", ".join(str(Role(r).label) for r in roles) or "Resident"
+        label = ", ".join(str(Role(r).label) for r in roles) or _("Resident")
         stdout.write(f"  {email:32} {label}")
     if Authenticator.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").exists():
         stdout.write(
