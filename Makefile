@@ -56,7 +56,7 @@ test: install-dev browser-deps ## Run the whole suite (DATABASE_URL=postgres://.
 	$(BIN)/pytest -n $${TEST_PROCESSES:-auto} --dist loadgroup
 
 test-fast: install-dev ## The suite without the browser tests
-	$(BIN)/pytest -n $${TEST_PROCESSES:-auto} -m "not browser"
+	$(BIN)/pytest -n $${TEST_PROCESSES:-auto} --dist loadgroup -m "not browser"
 
 lint: install-dev ## ruff: lint and formatting check
 	$(BIN)/ruff check .

@@ -288,6 +288,9 @@ MAP_ATTRIBUTION = os.environ.get(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 
+# Where an empty map opens: "latitude,longitude,zoom" (the demo city by default).
+MAP_CENTER = [float(x) for x in os.environ.get("MAP_CENTER", "49.11,33.44,12").split(",")]
+
 # --- The community ------------------------------------------------------------------------
 CITY_NAME = os.environ.get("CITY_NAME", "Новоярська міська рада")
 CITY_NAME_EN = os.environ.get("CITY_NAME_EN", "Novoiarsk City Council")

@@ -1,11 +1,16 @@
 """Second-factor secrets are encrypted in the database (Fernet, key derived from settings)."""
 
 import base64
+import binascii
 import hashlib
+import logging
 
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def _fernet() -> Fernet:
@@ -16,9 +21,25 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def _is_base32(text: str) -> bool:
+    try:
+        base64.b32decode(text, casefold=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:
         return _fernet().encrypt(text.encode()).decode()
 
     def decrypt(self, encrypted_text: str) -> str:
-        return _fernet().decrypt(encrypted_text.encode()).decode()
+        try:
+            return _fernet().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken:
+            if _is_base32(encrypted_text):
+                return encrypted_text  # a TOTP secret stored before encryption was added
+            # Encrypted under another key: no code the person types can match, and they are
+            # told so, instead of the page failing.
+            logger.error("an MFA secret could not be decrypted; was MFA_ENCRYPTION_KEY changed?")
+            return generate_totp_secret()

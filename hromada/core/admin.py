@@ -1,10 +1,34 @@
 from django import forms
 from django.contrib import admin
 
+from hromada.core.audit import audit_event_record
 from hromada.core.errors import ApplicationError
 from hromada.core.geo import boundary_geometry
 from hromada.core.models import AuditEvent, District, WorkerHeartbeat
 from hromada.core.services import district_upsert
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every add, change (inlines included) and deletion in the admin joins the audit trail."""
+
+    def _audit(self, request, obj, what: str, message="") -> None:
+        label = obj._meta.label_lower
+        audit_event_record(
+            actor=request.user, action=f"{label}.admin_{what}", target=obj, change=message
+        )
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, "added", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, "changed", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, "deleted", str(obj))
+        return super().log_deletions(request, queryset)
 
 
 @admin.register(AuditEvent)
@@ -42,7 +66,7 @@ class DistrictForm(forms.ModelForm):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdmin):
     form = DistrictForm
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]

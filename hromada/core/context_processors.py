@@ -10,6 +10,7 @@ def site(request):
         "CITY_EMBLEM": settings.CITY_EMBLEM,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_ATTRIBUTION": settings.MAP_ATTRIBUTION,
+        "MAP_CENTER": ",".join(str(x) for x in settings.MAP_CENTER),
     }
 
 

@@ -8,7 +8,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hromada.core.admin import AuditedAdmin
 from hromada.core.errors import ApplicationError
+from hromada.core.files import validate_image
 from hromada.directory import exchange, selectors, services
 from hromada.directory.models import (
     Absence,
@@ -77,11 +79,20 @@ class AddresseeForm(forms.ModelForm):
             data["emails"] = services.clean_emails(data.get("emails", []))
             services.clean_point(data.get("latitude"), data.get("longitude"))
             services.check_parent(self.instance, data.get("parent"))
-            if data.get("slug") in services.RESERVED_SLUGS:
-                raise ApplicationError(_("This code is reserved; choose another."), field="slug")
+            if "slug" in data:
+                services.clean_code(data["slug"])
         except ApplicationError as exc:
             raise as_form_error(exc, self.fields) from exc
         return data
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo is not self.initial.get("photo") and hasattr(photo, "content_type"):
+            try:
+                validate_image(photo, max_bytes=services.PHOTO_MAX_BYTES)
+            except ApplicationError as exc:
+                raise ValidationError(exc.message) from exc
+        return photo
 
 
 class HoursForm(forms.ModelForm):
@@ -157,15 +168,22 @@ class ScheduleInline(admin.TabularInline):
 
 
 @admin.register(Addressee)
-class AddresseeAdmin(admin.ModelAdmin):
+class AddresseeAdmin(AuditedAdmin):
     form = AddresseeForm
     change_list_template = "admin/directory/addressee/change_list.html"
     list_display = ["name", "kind", "parent", "person_name", "is_published", "order"]
     list_filter = ["kind", "groups", "is_published"]
     list_select_related = ["parent"]
     search_fields = ["name", "person_name", "position", "slug", "search_text"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "competencies"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ["name"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code identifies the addressee in imports and addresses: it is set once.
+        return ["slug"] if obj else []
+
     filter_horizontal = ["groups"]
     inlines = [ScheduleInline, AbsenceInline, MembershipInline]
 
@@ -173,7 +191,7 @@ class AddresseeAdmin(admin.ModelAdmin):
         # The form ran the same checks the services do, so a refusal here is not expected.
         data = form.cleaned_data
         saved = services.addressee_upsert(
-            slug=data["slug"],
+            slug=obj.slug,
             kind=data["kind"],
             name=data["name"],
             parent=data.get("parent"),
@@ -294,7 +312,7 @@ class ScheduleExceptionInline(admin.TabularInline):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(AuditedAdmin):
     list_display = ["addressee", "name", "is_primary", "valid_from", "valid_until"]
     list_filter = ["is_primary"]
     list_select_related = ["addressee"]
@@ -304,11 +322,11 @@ class ScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddresseeGroup)
-class AddresseeGroupAdmin(admin.ModelAdmin):
+class AddresseeGroupAdmin(AuditedAdmin):
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Competency)
-class CompetencyAdmin(admin.ModelAdmin):
+class CompetencyAdmin(AuditedAdmin):
     search_fields = ["name"]

@@ -1,6 +1,5 @@
 from datetime import date, datetime, time
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -100,7 +99,12 @@ class OpenNowOut(Schema):
 
 
 def _group(slug: str | None) -> AddresseeGroup | None:
-    return get_object_or_404(AddresseeGroup, slug=slug) if slug else None
+    if not slug:
+        return None
+    group = AddresseeGroup.objects.filter(slug=slug).first()
+    if group is None:
+        raise NotFound(f"No group with the code {slug!r}.")
+    return group
 
 
 def _detail(slug: str) -> Addressee:

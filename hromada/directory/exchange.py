@@ -56,7 +56,6 @@ MAX_ROWS = 20_000
 # Separates several values in one cell (competencies, groups, phones, e-mails).
 LIST_SEPARATOR = ";"
 
-CODE = re.compile(r"[a-z0-9_-]+")
 # PositiveIntegerField's ceiling on PostgreSQL.
 MAX_ORDER = 2_147_483_647
 TRUE_WORDS = {"yes", "true", "1", "так"}
@@ -439,7 +438,7 @@ class _Checker:
         code = given["code"]
         if not code:
             self.report(line, "code", _("A value is required here."))
-        elif not CODE.fullmatch(code):
+        elif not services.CODE.fullmatch(code):
             self.report(
                 line, "code", _("A code may contain only small Latin letters, digits, - and _.")
             )

@@ -186,6 +186,9 @@ class Schedule(models.Model):
                 fields=["addressee"],
                 condition=Q(is_primary=True),
                 name="one_primary_schedule_per_addressee",
+                violation_error_message=_(
+                    "This addressee already has a primary schedule; untick it there first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)

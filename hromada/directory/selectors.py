@@ -141,12 +141,14 @@ def addressee_status(addressee: Addressee, *, at: datetime | None = None) -> Add
     return AddresseeStatus(opening_status(WeeklySchedule.from_model(schedule), at=at), absence)
 
 
-def office_points(*, group: AddresseeGroup | None = None) -> list:
+def office_points(*, group: AddresseeGroup | None = None, query: str = "") -> list:
     addressees = published_addressees().filter(
         Q(latitude__isnull=False) & Q(longitude__isnull=False)
     )
     if group is not None:
         addressees = addressees.filter(groups=group)
+    for word in normalize_search(query).split():
+        addressees = addressees.filter(search_text__contains=word)
     return list(addressees.order_by("name", "pk").values_list(*OFFICE_FIELDS, named=True))
 
 

@@ -13,7 +13,7 @@ from phonenumber_field.phonenumber import to_python
 
 from hromada.accounts.models import User
 from hromada.core.audit import audit_event_record, audit_events_record
-from hromada.core.errors import ValidationFailed
+from hromada.core.errors import PermissionDenied, ValidationFailed
 from hromada.core.files import random_name, validate_image
 from hromada.directory.models import (
     Absence,
@@ -32,6 +32,24 @@ APOSTROPHES = re.compile("[ʼ'’‘`′ʹ＇]")
 SPACES = re.compile(r"\s+")
 # Path segments of the catalogue that an addressee's code must not shadow.
 RESERVED_SLUGS = {"groups"}
+# Codes are small Latin letters, digits, - and _: the same in addresses, imports and exports.
+CODE = re.compile(r"[a-z0-9_-]{1,100}")
+
+
+def clean_code(code: str) -> str:
+    if not CODE.fullmatch(code):
+        raise ValidationFailed(
+            _("A code may contain only small Latin letters, digits, - and _."), field="slug"
+        )
+    if code in RESERVED_SLUGS:
+        raise ValidationFailed(_("This code is reserved; choose another."), field="slug")
+    return code
+
+
+def authorize(actor: User | None, permission: str) -> None:
+    """Refuse a person without the permission; ``actor=None`` is the system itself."""
+    if actor is not None and not actor.has_perm(permission):
+        raise PermissionDenied(_("You may not change the directory."))
 
 
 def normalize_search(text: str) -> str:
@@ -194,8 +212,8 @@ def addressee_upsert(
     actor: User | None = None,
 ) -> Addressee:
     """Create the addressee with this code, or bring an existing one up to date."""
-    if slug in RESERVED_SLUGS:
-        raise ValidationFailed(_("This code is reserved; choose another."), field="slug")
+    authorize(actor, "directory.change_addressee")
+    clean_code(slug)
     fields = clean_addressee_fields(
         kind=kind,
         name=name,
@@ -249,6 +267,7 @@ def schedule_set(
     actor: User | None = None,
 ) -> Schedule:
     """Replace the addressee's schedule of that name with this week (and these exceptions)."""
+    authorize(actor, "directory.change_schedule")
     for weekday, hours in week.items():
         if weekday not in range(7):
             raise ValidationFailed(_("Unknown day of the week."), field="weekday")
@@ -302,6 +321,7 @@ def absence_add(
     note: str = "",
     actor: User | None = None,
 ) -> Absence:
+    authorize(actor, "directory.add_absence")
     check_absence(addressee=addressee, starts_on=starts_on, ends_on=ends_on, substitute=substitute)
     absence = Absence.objects.create(
         addressee=addressee,
@@ -349,6 +369,7 @@ def membership_set(
     *, addressee: Addressee, user: User, is_responsible: bool, actor: User | None = None
 ) -> Membership:
     """Link a member of staff to the addressee they work for."""
+    authorize(actor, "directory.change_membership")
     if not user.is_staff:
         raise ValidationFailed(
             _("Only staff can work for an addressee: give the person a role first."),
@@ -373,6 +394,7 @@ PHOTO_MAX_BYTES = 5_000_000
 @transaction.atomic
 def addressee_set_photo(*, addressee: Addressee, upload, actor: User | None = None) -> Addressee:
     """Replace (or, with upload=None, remove) the photo or logo; the content is checked."""
+    authorize(actor, "directory.change_addressee")
     old = addressee.photo.name if addressee.photo else ""
     if upload is None:
         addressee.photo = ""
@@ -434,6 +456,8 @@ def addressees_bulk_upsert(
     Every entry is checked before anything is written, with the same rules as
     addressee_upsert; the writes take a fixed number of queries per level of the tree.
     """
+    authorize(actor, "directory.add_addressee")
+    authorize(actor, "directory.change_addressee")
     slugs = [entry.slug for entry in entries]
     if len(set(slugs)) != len(slugs):
         raise ValidationFailed(_("The same code appears twice."), field="slug")
@@ -452,8 +476,7 @@ def addressees_bulk_upsert(
         current = existing.get(entry.slug)
         given = dict(entry.values)
         try:
-            if entry.slug in RESERVED_SLUGS:
-                raise ValidationFailed(_("This code is reserved; choose another."), field="slug")
+            clean_code(entry.slug)
             topic_names = given.pop("competencies", None)
             group_list = given.pop("groups", None)
             if current is not None:  # what the entry leaves out keeps its current value

@@ -47,11 +47,11 @@ def catalogue(request, group_slug: str | None = None):
         "view": view,
     }
     if view == "map":
-        offices = selectors.office_points(group=group)
+        offices = selectors.office_points(group=group, query=query)
         context["offices"] = offices
         prefix = _link_prefix()
         context["office_points"] = [_office_point(office, prefix) for office in offices]
-    elif query or view == "list":
+    elif query or view == "list":  # a search is shown as a list, unless on the map
         page = Paginator(selectors.catalogue(group=group, query=query), PAGE_SIZE).get_page(
             request.GET.get("page")
         )

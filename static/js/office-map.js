@@ -24,5 +24,8 @@
     bounds.push([office.lat, office.lon]);
   });
   if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); }
-  else { map.setView([49.1, 33.4], 12); }
+  else {
+    var center = element.dataset.center.split(",").map(Number);
+    map.setView([center[0], center[1]], center[2]);
+  }
 })();

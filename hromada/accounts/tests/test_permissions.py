@@ -174,3 +174,20 @@ class TestStaffMustUseTwoFactor:
         settings.STAFF_MFA_REQUIRED = False
         client.force_login(UserFactory(roles=[Role.MODERATOR]))
         assert client.get("/cabinet/").status_code == 200
+
+
+def test_a_secret_that_cannot_be_decrypted_fails_the_code_not_the_page(client):
+    from allauth.mfa.models import Authenticator
+
+    operator = UserFactory(roles=[Role.OPERATOR])
+    # As if stored under another key (or before encryption): the person is told the code
+    # is wrong instead of getting an error page.
+    Authenticator.objects.create(
+        user=operator, type=Authenticator.Type.TOTP, data={"secret": "not-a-fernet-token"}
+    )
+    client.post(
+        "/accounts/login/", {"login": operator.email, "password": "correct-horse-battery-42"}
+    )
+    response = client.post("/accounts/2fa/authenticate/", {"code": "123456"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

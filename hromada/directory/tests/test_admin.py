@@ -162,3 +162,67 @@ class TestImportExportInTheAdmin:
         AddresseeFactory(slug="h", name="Прихований", parent=root, is_published=False)
         html = administrator.get("/admin/directory/addressee/tree/").content.decode()
         assert html.index("Корінь") < html.index("Прихований")
+
+
+class TestFixesFromReview:
+    def test_the_code_cannot_be_changed_so_no_twin_appears(self, administrator):
+        addressee = AddresseeFactory(slug="kultura", name="Відділ культури")
+        response = administrator.post(
+            f"/admin/directory/addressee/{addressee.pk}/change/",
+            addressee_form(slug="renamed", name="Відділ культури і туризму"),
+        )
+        assert response.status_code == 302
+        assert list(Addressee.objects.values_list("slug", "name")) == [
+            ("kultura", "Відділ культури і туризму")
+        ]
+
+    @pytest.mark.parametrize("code", ["Kultura", "культура", "a b"])
+    def test_codes_are_small_latin_letters_so_exports_import_again(self, administrator, code):
+        response = administrator.post(ADD, addressee_form(slug=code))
+        assert "slug" in response.context["adminform"].form.errors
+        assert not Addressee.objects.exists()
+
+    def test_a_picture_of_the_wrong_kind_is_explained_not_a_crash(self, administrator):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        gif = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(gif, format="GIF")
+        data = addressee_form()
+        data["photo"] = SimpleUploadedFile("logo.png", gif.getvalue(), content_type="image/png")
+        response = administrator.post(ADD, data)
+        assert response.status_code == 200
+        assert "photo" in response.context["adminform"].form.errors
+        assert not Addressee.objects.exists()
+
+    def test_admin_edits_of_schedules_join_the_audit_trail(self, administrator):
+        addressee = AddresseeFactory(office_hours=True)
+        schedule = addressee.schedules.get()
+        data = {
+            "addressee": str(addressee.pk),
+            "name": "Прийом громадян",
+            "is_primary": "on",
+            "closed_on_public_holidays": "on",
+            "days-TOTAL_FORMS": "0",
+            "days-INITIAL_FORMS": "0",
+            "exceptions-TOTAL_FORMS": "0",
+            "exceptions-INITIAL_FORMS": "0",
+        }
+        response = administrator.post(f"/admin/directory/schedule/{schedule.pk}/change/", data)
+        assert response.status_code == 302
+        event = AuditEvent.objects.get(action="directory.schedule.admin_changed")
+        assert event.target == schedule and event.actor is not None
+
+
+def test_services_refuse_people_without_the_right():
+    from hromada.core.errors import PermissionDenied
+    from hromada.directory.services import addressee_upsert
+
+    operator = UserFactory(roles=["operator"])
+    with pytest.raises(PermissionDenied):
+        addressee_upsert(slug="x", kind="unit", name="X", actor=operator)
+    assert not Addressee.objects.exists()
+    administrator = UserFactory(roles=["administrator"])
+    assert addressee_upsert(slug="x", kind="unit", name="X", actor=administrator).pk

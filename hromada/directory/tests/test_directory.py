@@ -296,3 +296,22 @@ def test_the_catalogue_costs_the_same_queries_for_ten_or_two_thousand(client):
     add(10, 2000)
     many = {view: queries(view) for view in ("tree", "list", "map")}
     assert few == many
+
+
+def test_the_directory_is_in_the_main_menu(client):
+    html = client.get("/").content.decode()
+    assert 'href="/directory/"' in html and "До кого звернутися" in html
+
+
+def test_a_search_on_the_map_narrows_the_offices(client, council):
+    addressee_upsert(
+        slug="cnap", kind="service_centre", name="ЦНАП", latitude=49.1, longitude=33.41
+    )
+    html = client.get("/directory/", {"view": "map", "q": "ЦНАП"}).content.decode()
+    assert "ЦНАП" in html and "Управління житлово" not in html
+
+
+def test_an_unknown_group_in_the_api_is_a_404_in_the_api_format(client):
+    response = client.get("/api/v1/directory/addressees", {"group": "nope"})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
