@@ -49,3 +49,32 @@ def test_a_deactivated_account_cannot_log_in(client):
     user = UserFactory(is_active=False)
     response = log_in(client, user.email)
     assert client.get("/cabinet/").status_code == 302, response
+
+
+def test_a_forgotten_password_is_reset_through_the_mailed_link(client):
+    import re
+
+    from django.core import mail
+
+    user = UserFactory()
+    response = client.post("/accounts/password/reset/", {"email": user.email.upper()})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body)[1]
+    form_page = client.get(link, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    new = "a-brand-new-password-2026"
+    done = client.post(action, {"password1": new, "password2": new})
+    assert done.status_code == 302
+    client.logout()
+    assert log_in(client, user.email, PASSWORD).status_code == 200  # the old one no longer works
+    assert log_in(client, user.email, new)["Location"] == "/cabinet/"
+
+
+def test_a_reset_for_an_unknown_address_says_so_and_sends_nothing(client):
+    from django.core import mail
+
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert not mail.outbox
