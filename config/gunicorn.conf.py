@@ -1,5 +1,6 @@
 """Gunicorn settings for `make run` and production; every value can be set from the environment."""
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -21,3 +22,10 @@ _var_dir.mkdir(parents=True, exist_ok=True)
 control_socket = os.environ.get(
     "GUNICORN_CONTROL_SOCKET", str(_var_dir / f"gunicorn-{bind.rsplit(':', 1)[-1]}.ctl")
 )
+
+
+def post_worker_init(worker):
+    # The app is loaded: freeze what exists so the collector's full passes skip Django's
+    # long-lived objects. Without this, every few requests a full collection added ~60 ms.
+    gc.collect()
+    gc.freeze()
