@@ -333,3 +333,37 @@ DEMO_LOADERS = [
     "hromada.accounts.demo.load",
     "hromada.directory.demo.load",
 ]
+
+# --- Statutory deadlines ---------------------------------------------------------------------
+# Law 393/96-ВР, the Law on Access to Public Information, the Law on Prevention of Corruption.
+# The laws set upper bounds; a community's statute may set shorter terms. Days are calendar days
+# unless the name says working days; hromada/core/deadlines.py counts them.
+# Law 393/96-ВР art. 20: an appeal is answered within one month of receipt ("N months" or
+# "N days").
+APPEAL_TERM = os.environ.get("APPEAL_TERM", "1 month")
+# Art. 20: an appeal needing no extra study: at once, and no later than 15 days.
+APPEAL_SIMPLE_DEADLINE_DAYS = int(os.environ.get("APPEAL_SIMPLE_DEADLINE_DAYS", "15"))
+# Art. 20: extensions (with notice to the author) never take the total beyond 45 days.
+APPEAL_MAX_DAYS = int(os.environ.get("APPEAL_MAX_DAYS", "45"))
+# Art. 5: an appeal without the required content goes back to its author within 10 days.
+APPEAL_RETURN_DAYS = int(os.environ.get("APPEAL_RETURN_DAYS", "10"))
+# Art. 7: an appeal outside our competence goes to the competent body within 5 days.
+APPEAL_FORWARD_DAYS = int(os.environ.get("APPEAL_FORWARD_DAYS", "5"))
+# Civil Code art. 254 part 5, by analogy: a calendar-day term of Law 393/96-ВР whose last day is
+# not a working day ends on the next working day.
+APPEAL_ROLL_TO_WORKING_DAY = env_bool("APPEAL_ROLL_TO_WORKING_DAY", True)
+# Art. 17: a complaint is filed within one year of the decision, but no later than one month
+# after the citizen learned of it.
+COMPLAINT_FILING_YEARS = int(os.environ.get("COMPLAINT_FILING_YEARS", "1"))
+COMPLAINT_FILING_MONTHS = int(os.environ.get("COMPLAINT_FILING_MONTHS", "1"))
+# Law on Access to Public Information art. 20 part 1: an answer within 5 working days; part 2:
+# within 48 hours when life, liberty, the environment or an emergency is at stake; part 4: up to
+# 20 working days for a large volume, with notice within the first 5 working days.
+PUBLIC_INFO_WORKING_DAYS = int(os.environ.get("PUBLIC_INFO_WORKING_DAYS", "5"))
+PUBLIC_INFO_URGENT_HOURS = int(os.environ.get("PUBLIC_INFO_URGENT_HOURS", "48"))
+PUBLIC_INFO_EXTENDED_WORKING_DAYS = int(os.environ.get("PUBLIC_INFO_EXTENDED_WORKING_DAYS", "20"))
+# Law on Prevention of Corruption (section VIII-1, reports of possible corruption): a
+# preliminary check within 10 working days.
+CORRUPTION_CHECK_WORKING_DAYS = int(os.environ.get("CORRUPTION_CHECK_WORKING_DAYS", "10"))
+# Days before a due date on which the reminder job writes to the staff in charge.
+DEADLINE_REMINDER_DAYS = tuple(int(days) for days in env_list("DEADLINE_REMINDER_DAYS", "3,1"))

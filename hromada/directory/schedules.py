@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
-import holidays
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hromada.core.deadlines import ukrainian_holidays
 from hromada.core.errors import ValidationFailed
 
 # How far ahead "opens at …" looks before it says nothing.
@@ -102,12 +101,6 @@ class WeeklySchedule:
         if self.closed_on_public_holidays and day in ukrainian_holidays(day.year):
             return closed
         return self.week.get(day.weekday(), closed)
-
-
-@lru_cache(maxsize=16)
-def ukrainian_holidays(year: int) -> holidays.HolidayBase:
-    # The package encodes martial law: since 24 Feb 2022 public holidays are working days.
-    return holidays.country_holidays("UA", years=year)
 
 
 @dataclass(frozen=True)
