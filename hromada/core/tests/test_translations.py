@@ -1,46 +1,73 @@
 """Ukrainian first: every string of the interface has a Ukrainian translation, compiled."""
 
 import gettext
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 PO = Path(settings.BASE_DIR) / "locale" / "uk" / "LC_MESSAGES" / "django.po"
+QUOTED = re.compile(r'"(.*)"')
 
 
-def entries(po_text: str) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry, joining continued lines."""
-    found, msgid, msgstr, fuzzy, target = [], None, None, False, None
+@dataclass
+class Entry:
+    msgid: str = ""
+    plural: str = ""
+    msgstrs: list[str] = field(default_factory=list)
+    fuzzy: bool = False
+
+
+def unquote(line: str) -> str:
+    return QUOTED.search(line).group(1).encode().decode("unicode_escape").encode("latin-1").decode()
+
+
+def entries(po_text: str) -> list[Entry]:
+    """The catalogue's entries (the header left out), continued lines joined."""
+    found, entry, target = [], Entry(), None
     for line in [*po_text.splitlines(), ""]:
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
+        if not line.strip():
+            if entry.msgid:
+                found.append(entry)
+            entry, target = Entry(), None
+        elif line.startswith("#,") and "fuzzy" in line:
+            entry.fuzzy = True
+        elif line.startswith("msgid_plural "):
+            entry.plural, target = unquote(line), "plural"
         elif line.startswith("msgid "):
-            msgid, target = line[6:].strip('"'), "id"
-        elif line.startswith(("msgstr ", "msgstr[0] ")):
-            msgstr, target = line.split(" ", 1)[1].strip('"'), "str"
-        elif line.startswith('"') and target == "id":
-            msgid += line.strip('"')
-        elif line.startswith('"') and target == "str":
-            msgstr += line.strip('"')
-        elif not line.strip() and msgid is not None:
-            found.append((msgid, msgstr, fuzzy))
-            msgid, msgstr, fuzzy, target = None, None, False, None
-    return [entry for entry in found if entry[0]]  # skip the header
+            entry.msgid, target = unquote(line), "msgid"
+        elif line.startswith("msgstr"):
+            entry.msgstrs.append(unquote(line))
+            target = "msgstr"
+        elif line.startswith('"') and target == "msgid":
+            entry.msgid += unquote(line)
+        elif line.startswith('"') and target == "plural":
+            entry.plural += unquote(line)
+        elif line.startswith('"') and target == "msgstr":
+            entry.msgstrs[-1] += unquote(line)
+    return found
 
 
 def test_every_string_has_a_ukrainian_translation():
-    missing = [msgid for msgid, msgstr, fuzzy in entries(PO.read_text()) if not msgstr or fuzzy]
+    missing = [e.msgid for e in entries(PO.read_text()) if e.fuzzy or not all(e.msgstrs)]
     assert missing == [], "run `make messages` and translate these"
+
+
+def test_plurals_have_the_three_ukrainian_forms():
+    short = [e.msgid for e in entries(PO.read_text()) if e.plural and len(e.msgstrs) != 3]
+    assert short == []
 
 
 def test_the_compiled_catalogue_matches_its_source():
     with PO.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
-        msgid
-        for msgid, msgstr, _ in entries(PO.read_text())
-        if "\\" not in msgid + msgstr and compiled.gettext(msgid) != msgstr
+        e.msgid
+        for e in entries(PO.read_text())
+        if (compiled.ngettext(e.msgid, e.plural, 1) if e.plural else compiled.gettext(e.msgid))
+        != e.msgstrs[0]
     ]
     assert stale == [], "run `make messages` to recompile locale/uk"
 
