@@ -45,7 +45,9 @@ serve: install ## Production: serve with gunicorn plus TASK_WORKERS task workers
 worker: install ## Production: run one more task worker (any machine, same DATABASE_URL)
 	$(PY) manage.py worker
 
-browser-deps: ## Install Debian's Chromium for the browser tests when it is missing (needs root)
+browser-deps: ## Chromium (Debian's, needs root) and axe-core (npm, pinned) for the browser tests
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
+	else echo "npm missing: the accessibility audit will be skipped (apt-get install npm)"; fi
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
