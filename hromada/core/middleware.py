@@ -3,6 +3,9 @@ import re
 import time
 import uuid
 
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
 from hromada.core.logging import bind_request_id, reset_request_id
 
 logger = logging.getLogger("hromada.request")
@@ -27,6 +30,24 @@ class HealthCheckMiddleware:
         probe = self.probes.get(request.path_info)
         if probe is not None:
             return probe(request)
+        return self.get_response(request)
+
+
+class NulByteMiddleware:
+    """Refuse a NUL byte in the address or the query: it is never meaningful, and a
+    PostgreSQL text column cannot store it, so it would end in a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path, *(v for vs in request.GET.lists() for v in vs[1])]
+        if any("\x00" in value for value in values):
+            message = _("The address contains a character that is not allowed.")
+            if request.path.startswith("/api/"):
+                body = {"error": {"code": "bad_request", "message": message}}
+                return JsonResponse(body, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

@@ -138,18 +138,17 @@ def addressees(request, group: str | None = None, q: str = ""):
 
 @router.get("/tree", response=list[TreeOut], summary="Addressees as a tree")
 def tree(request, group: str | None = None):
-    def out(node) -> TreeOut:
-        a = node.addressee
-        return TreeOut(
-            slug=a.slug,
-            name=a.name,
-            kind=a.kind,
-            person_name=a.person_name,
-            children=[out(child) for child in node.children],
-        )
-
     roots = selectors.build_tree(list(selectors.catalogue(group=_group(group))))
-    return [out(node) for node in roots]
+    # Built with a stack, not recursion: a directory may be deeper than the recursion limit.
+    result: list[TreeOut] = []
+    stack = [(node, result) for node in reversed(roots)]
+    while stack:
+        node, siblings = stack.pop()
+        a = node.addressee
+        out = TreeOut(slug=a.slug, name=a.name, kind=a.kind, person_name=a.person_name, children=[])
+        siblings.append(out)
+        stack.extend((child, out.children) for child in reversed(node.children))
+    return result
 
 
 @router.get("/addressees/{slug}", response=AddresseeOut, summary="One addressee")

@@ -8,6 +8,7 @@ import csv
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -64,6 +65,10 @@ FALSE_WORDS = {"no", "false", "0", "ні"}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ZIP_SIGNATURE = b"PK\x03\x04"
 # The old binary .xls (and encrypted workbooks) are OLE2 compound files.
+# Limits on a workbook's size once unpacked, and on what is read of a sheet.
+MAX_UNPACKED_BYTES = 100_000_000
+MAX_EXTRA_COLUMNS = 10  # unknown columns are reported, not read without end
+MAX_BLANK_ROWS = 1_000
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Field named by a service's ValidationFailed → the column a person fixes.
@@ -312,6 +317,12 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     # A damaged or foreign zip fails in many ways inside openpyxl (zip, XML, KeyError),
     # so any failure to open or read it means the same to the person: not a workbook.
     try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise _not_a_table() from None
+    if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb, or a directory no council has
+        raise _Refused(Problem(0, "", _("The workbook is too large; import it in parts.")))
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise _not_a_table() from None
@@ -320,7 +331,14 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
             raise _not_a_table()
         sheet = workbook.worksheets[0]
         try:
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            # A sheet may declare 16,384 columns and a million rows while holding three;
+            # read only the columns the format has and rows up to the limit.
+            rows = sheet.iter_rows(
+                max_col=len(COLUMNS) + MAX_EXTRA_COLUMNS,
+                max_row=MAX_ROWS + 1 + MAX_BLANK_ROWS,
+                values_only=True,
+            )
+            for line, values in enumerate(rows, start=1):
                 yield line, [_cell_text(value) for value in values]
         except Exception:
             raise _not_a_table() from None
@@ -337,8 +355,12 @@ def _read(data: bytes) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     rows = _xlsx_rows(data) if data.startswith(ZIP_SIGNATURE) else _csv_rows(data)
     header: tuple[int, list[str]] | None = None
     body = []
+    blank = 0
     for line, cells in rows:
         if not any(cells):
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                break  # the rest of a sheet padded with emptiness
             continue
         if header is None:
             header = (line, cells)

@@ -163,20 +163,22 @@ class TreeRow:
 
 
 def tree_rows(roots: list[TreeNode]) -> list[TreeRow]:
-    """Flatten the tree depth-first so a template renders it in one loop, without recursion."""
+    """Flatten the tree depth-first so a template renders it in one loop, without recursion.
+
+    An explicit stack: a directory may be deeper than Python's recursion limit.
+    """
     rows: list[TreeRow] = []
-
-    def walk(nodes: list[TreeNode], depth: int) -> None:
-        for node in nodes:
-            rows.append(TreeRow(node.addressee, depth, len(node.children), range(0)))
-            if node.children:
-                walk(node.children, depth + 1)
-                last = rows[-1]
-                rows[-1] = TreeRow(
-                    last.addressee, last.depth, last.child_count, range(len(last.closes) + 1)
-                )
-
-    walk(roots, 0)
+    stack: list[tuple[TreeNode, int]] = [(node, 0) for node in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        rows.append(TreeRow(node.addressee, depth, len(node.children), range(0)))
+        if node.children:
+            stack.extend((child, depth + 1) for child in reversed(node.children))
+        else:
+            # A leaf closes the lists of every ancestor whose last child it ends.
+            next_depth = stack[-1][1] if stack else 0
+            last = rows[-1]
+            rows[-1] = TreeRow(last.addressee, depth, 0, range(depth - next_depth))
     return rows
 
 

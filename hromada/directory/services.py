@@ -30,6 +30,8 @@ from hromada.directory.schedules import DayHours, validate_hours
 # Ukrainian text is typed with any of these for the apostrophe (ʼ is the correct one).
 APOSTROPHES = re.compile("[ʼ'’‘`′ʹ＇]")
 SPACES = re.compile(r"\s+")
+# No council is deeper; pages, exports and the API's nested JSON rely on a bound.
+MAX_DEPTH = 20
 # Path segments of the catalogue that an addressee's code must not shadow.
 RESERVED_SLUGS = {"groups"}
 # Codes are small Latin letters, digits, - and _: the same in addresses, imports and exports.
@@ -109,27 +111,55 @@ def clean_point(latitude: float | None, longitude: float | None) -> None:
 
 
 def check_parent(
-    addressee: Addressee | None, parent: Addressee | None, parents: Mapping | None = None
+    addressee: Addressee | None,
+    parent: Addressee | None,
+    parents: Mapping | None = None,
+    *,
+    check_depth: bool = True,
 ) -> None:
-    """An addressee cannot belong to itself or to one of its own subdivisions.
+    """An addressee cannot belong to itself or to one of its own subdivisions, and the tree
+    stays at most MAX_DEPTH levels deep.
 
     Walks up from the new parent: one query per level, or none given a pk → parent pk map.
     """
-    if parent is None or addressee is None or addressee.pk is None:
+    if parent is None:
         return
+    own = addressee.pk if addressee is not None else None
     node: int | None = parent.pk
-    seen = set()
-    while node is not None and node not in seen:
-        if node == addressee.pk:
+    above = 0
+    while node is not None and above <= MAX_DEPTH:
+        if node == own:
             raise ValidationFailed(
                 _("An addressee cannot belong to itself or to its own subdivision."),
                 field="parent",
             )
-        seen.add(node)
+        above += 1
         if parents is not None:
             node = parents.get(node)
         else:
             node = Addressee.objects.filter(pk=node).values_list("parent_id", flat=True).first()
+    if not check_depth:
+        return
+    below = _height(own, parents) if own is not None else 1
+    if above + below > MAX_DEPTH:
+        raise ValidationFailed(
+            _("The directory may be at most %(depth)d levels deep.") % {"depth": MAX_DEPTH},
+            field="parent",
+        )
+
+
+def _height(pk: int, parents: Mapping | None) -> int:
+    """Levels from this addressee down to its deepest subdivision (1 for a leaf)."""
+    height, frontier = 1, {pk}
+    while frontier and height <= MAX_DEPTH:
+        if parents is not None:
+            frontier = {child for child, parent in parents.items() if parent in frontier}
+        else:
+            frontier = set(
+                Addressee.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
+        height += bool(frontier)
+    return height
 
 
 def clean_website(website: str) -> str:
@@ -527,9 +557,12 @@ def addressees_bulk_upsert(
                     if parent_slug
                     else None
                 )
-            if addressee.pk is not None and addressee.parent_id is not None:
+            if addressee.parent_id is not None:
                 try:
-                    check_parent(addressee, Addressee(pk=addressee.parent_id), parents)
+                    # The depth is checked once for the whole tree below, not row by row.
+                    check_parent(
+                        addressee, Addressee(pk=addressee.parent_id), parents, check_depth=False
+                    )
                 except ValidationFailed as refusal:
                     raise EntryRefused(entry.slug, refusal) from refusal
             addressee.search_text = _search_text(addressee, topics.get(entry.slug, []))
@@ -540,6 +573,8 @@ def addressees_bulk_upsert(
         for addressee in created + updated:
             saved[addressee.slug] = addressee
             parents[addressee.pk] = addressee.parent_id
+
+    _check_depths(parents, saved)
 
     # 3. Topics, groups and schedules, replaced in bulk.
     _replace_links(Addressee.competencies.through, "competency", topics, saved, _topic_ids(topics))
@@ -554,6 +589,28 @@ def addressees_bulk_upsert(
     _replace_primary_weeks(weeks)
     _record_bulk(actor, saved.values(), created_slugs=set(slugs) - set(existing))
     return len(slugs) - len(existing), len(existing)
+
+
+def _check_depths(parents: dict, saved: dict[str, Addressee]) -> None:
+    """After the moves: refuse (and so roll back) if any branch became too deep."""
+    depth: dict[int, int] = {}
+    for start in parents:
+        chain, node = [], start
+        while node is not None and node not in depth and len(chain) <= MAX_DEPTH:
+            chain.append(node)
+            node = parents.get(node)
+        base = depth.get(node, 0)
+        for offset, pk in enumerate(reversed(chain), start=1):
+            depth[pk] = base + offset
+    too_deep = [a.slug for a in saved.values() if depth.get(a.pk, 0) > MAX_DEPTH]
+    if too_deep:
+        raise EntryRefused(
+            too_deep[0],
+            ValidationFailed(
+                _("The directory may be at most %(depth)d levels deep.") % {"depth": MAX_DEPTH},
+                field="parent",
+            ),
+        )
 
 
 def _levels(entries: list[AddresseeEntry], by_slug: dict) -> list[list[AddresseeEntry]]:

@@ -315,3 +315,57 @@ def test_an_unknown_group_in_the_api_is_a_404_in_the_api_format(client):
     response = client.get("/api/v1/directory/addressees", {"group": "nope"})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_tree_deeper_than_the_recursion_limit_still_renders(client):
+    parent = None
+    chain = []
+    for level in range(1100):
+        chain.append(
+            Addressee(slug=f"level-{level}", kind="unit", name=f"Рівень {level}", parent=parent)
+        )
+        parent = Addressee.objects.bulk_create([chain[-1]])[0]
+    # Services keep the tree at MAX_DEPTH levels; the page must survive data put in otherwise.
+    html = client.get("/directory/").content.decode()
+    assert html.count("<details") == 1099 and html.count("</details>") == 1099
+
+
+def test_the_tree_is_kept_at_most_twenty_levels_deep():
+    parent = None
+    for level in range(20):
+        parent = addressee_upsert(slug=f"l{level}", kind="unit", name=f"Р{level}", parent=parent)
+    with pytest.raises(ValidationFailed) as refusal:
+        addressee_upsert(slug="l20", kind="unit", name="Р20", parent=parent)
+    assert refusal.value.field == "parent"
+    top = addressee_upsert(slug="other", kind="unit", name="Інший")
+    with pytest.raises(ValidationFailed):  # moving the whole chain one level down
+        addressee_upsert(slug="l0", kind="unit", name="Р0", parent=top)
+    assert not Addressee.objects.filter(slug="l20").exists()
+    assert Addressee.objects.get(slug="l0").parent is None
+    assert client_tree_depth() == 20
+
+
+def client_tree_depth() -> int:
+    from django.test import Client
+
+    depth, nodes = 0, Client().get("/api/v1/directory/tree").json()
+    while nodes:
+        depth, nodes = depth + 1, [c for n in nodes for c in n["children"]]
+    return depth
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/directory/?q=a%00b",
+        "/directory/?group=%00",
+        "/directory/a%00b/",
+        "/api/v1/directory/addressees?q=a%00",
+        "/api/v1/directory/addressees/a%00b/open-now",
+    ],
+)
+def test_a_nul_byte_is_a_clear_400_not_a_server_error(client, address):
+    response = client.get(address)
+    assert response.status_code == 400
+    if address.startswith("/api/"):
+        assert response.json()["error"]["code"] == "bad_request"

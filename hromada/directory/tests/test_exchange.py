@@ -718,3 +718,46 @@ def test_the_export_command_writes_what_the_name_says(groups, tmp_path):
     assert not (tmp_path / "d.txt").exists()
     call_command("directory_import", str(tmp_path / "d.xlsx"), stdout=out)
     assert Addressee.objects.count() == 5
+
+
+def test_a_workbook_padded_to_the_last_row_and_column_is_read_quickly(db):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "kind", "name"])
+    sheet.append(["rada", "council", "Рада"])
+    # Declares a sheet of 16,384 columns and a million rows while holding three cells.
+    sheet.cell(row=1_048_576, column=16_384, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_directory(buffer.getvalue())
+    assert result.ok, result.problems
+    assert Addressee.objects.get().slug == "rada"
+
+
+def test_a_zip_that_unpacks_into_a_flood_is_refused(db, monkeypatch):
+    from hromada.directory import exchange
+
+    monkeypatch.setattr(exchange, "MAX_UNPACKED_BYTES", 1_000)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["code", "kind", "name"])
+    book.active.append(["rada", "council", "Рада " * 500])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_directory(buffer.getvalue())
+    assert not result.ok and result.problems[0].line == 0
+    assert not Addressee.objects.exists()
+
+
+def test_an_import_deeper_than_twenty_levels_is_refused_whole(db):
+    rows = [{"code": "l0", "kind": "council", "name": "Рівень 0"}]
+    rows += [
+        {"code": f"l{i}", "parent_code": f"l{i - 1}", "kind": "unit", "name": f"Рівень {i}"}
+        for i in range(1, 21)
+    ]
+    result = import_directory(csv_file(*rows))
+    assert [p.column for p in result.problems] == ["parent_code"]
+    assert not Addressee.objects.exists()
