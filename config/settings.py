@@ -154,10 +154,12 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Shared by every app-server process (rate limits must hold across them), no extra service.
+    # Django's default of 300 entries would cull log-in lockouts and spent one-time codes.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "hromada_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 

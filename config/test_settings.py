@@ -36,6 +36,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hromada_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -27,6 +27,15 @@ class ProfileIn(Schema):
     postal_address: str = Field(None, max_length=300)  # type: ignore[assignment]
     phone: str = Field(None, max_length=32)  # type: ignore[assignment]
 
+    @field_validator("last_name", "first_name", "patronymic", "postal_address", "phone")
+    @classmethod
+    def plain_text(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if "\x00" in value:
+            raise ValueError(_("The text contains a character that is not allowed."))
+        return value.strip()
+
     @field_validator("phone")
     @classmethod
     def valid_phone(cls, value: str | None) -> str | None:

@@ -24,10 +24,19 @@ ROLE_MODEL_PERMISSIONS: dict[str, set[str]] = {
     Role.OPERATOR: {"accounts.view_user"},
     Role.EXECUTOR: set(),
     Role.MODERATOR: set(),
-    # Every model permission; still not a superuser, so the object rules (who may see a
-    # corruption report, whose profile one may change) apply to administrators too.
+    # Every model permission but those over accounts' secrets and the permission system
+    # itself; still not a superuser, so the object rules (who may see a corruption report,
+    # whose profile one may change) apply to administrators too.
     Role.ADMINISTRATOR: {"*"},
 }
+ADMINISTRATOR_EXCLUDED_APPS = {"auth", "mfa", "sessions", "contenttypes", "admin"}
+
+
+def _granted(permission: Permission, wanted: set[str]) -> bool:
+    app_label = permission.content_type.app_label
+    if "*" in wanted and app_label not in ADMINISTRATOR_EXCLUDED_APPS:
+        return True
+    return f"{app_label}.{permission.codename}" in wanted
 
 
 def sync_role_groups(*, using, **kwargs) -> None:
@@ -41,7 +50,10 @@ def sync_role_groups(*, using, **kwargs) -> None:
         permissions = [
             permission
             for permission in Permission.objects.select_related("content_type")
-            if "*" in wanted
+            if (
+                "*" in wanted
+                and permission.content_type.app_label not in ADMINISTRATOR_EXCLUDED_APPS
+            )
             or f"{permission.content_type.app_label}.{permission.codename}" in wanted
         ]
         group.permissions.set(permissions)

@@ -15,7 +15,11 @@ REQUIRED_FOR_APPEAL = [
 
 def profile_missing_fields(user: User) -> list[tuple[str, str]]:
     """The (field, label) pairs a person must still fill in before filing an appeal."""
-    return [(name, label) for name, label in REQUIRED_FOR_APPEAL if not getattr(user, name)]
+    return [
+        (name, label)
+        for name, label in REQUIRED_FOR_APPEAL
+        if not str(getattr(user, name) or "").strip()
+    ]
 
 
 def profile_is_complete(user: User) -> bool:

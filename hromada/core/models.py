@@ -22,12 +22,17 @@ class AuditEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=64)
     target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("kind of object"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    target_id = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(_("object"), max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     payload = models.JSONField(_("details"), default=dict, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -72,11 +77,11 @@ class District(models.Model):
 class WorkerHeartbeat(models.Model):
     """A running task worker says it is alive; /readyz and the lost-task reaper read this."""
 
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    hostname = models.CharField(max_length=255)
-    pid = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("machine"), max_length=255)
+    pid = models.PositiveIntegerField(_("process"))
+    started_at = models.DateTimeField(_("started"))
+    last_seen_at = models.DateTimeField(_("last seen"), db_index=True)
 
     class Meta:
         verbose_name = _("task worker")
@@ -93,11 +98,11 @@ class PeriodicJobRun(models.Model):
     of them win, so a job runs once per slot however many workers there are.
     """
 
-    job = models.CharField(max_length=200)
-    slot = models.DateTimeField()
-    claimed_by = models.CharField(max_length=64)
-    claimed_at = models.DateTimeField(auto_now_add=True)
-    task_result_id = models.CharField(max_length=64, blank=True)
+    job = models.CharField(_("job"), max_length=200)
+    slot = models.DateTimeField(_("time slot"))
+    claimed_by = models.CharField(_("claimed by worker"), max_length=64)
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    task_result_id = models.CharField(_("task"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("periodic job run")

@@ -17,6 +17,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from hromada.core.models import PeriodicJobRun, WorkerHeartbeat
@@ -24,6 +25,8 @@ from hromada.core.models import PeriodicJobRun, WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# How long claims of periodic runs are kept (hromada.core.tasks prunes older ones).
+RUN_RETENTION = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ def periodic(*, every: timedelta):
     """Register a task (made with ``@task()``) to run once every ``every``."""
     if every < timedelta(seconds=1):
         raise ValueError("A periodic job runs at most once a second.")
+    if every > RUN_RETENTION:
+        # A claim pruned while its slot is still current would let the job run again.
+        raise ValueError(f"A periodic job runs at least every {RUN_RETENTION}.")
 
     def register(task):
         name = task.module_path
@@ -98,19 +104,18 @@ def new_worker_id() -> str:
 
 
 def worker_heartbeat(*, worker_id: str, started_at: datetime) -> None:
-    now = timezone.now()
-    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen_at=now)
+    # The database's clock, not this machine's: workers on several machines are compared.
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen_at=Now())
     if not updated:
         WorkerHeartbeat.objects.create(
             worker_id=worker_id,
             hostname=socket.gethostname()[:255],
             pid=os.getpid(),
             started_at=started_at,
-            last_seen_at=now,
+            last_seen_at=Now(),
         )
 
 
-def worker_seen_recently(*, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    horizon = now - timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
+def worker_seen_recently() -> bool:
+    horizon = Now() - timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
     return WorkerHeartbeat.objects.filter(last_seen_at__gte=horizon).exists()

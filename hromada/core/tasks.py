@@ -6,13 +6,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hromada.core.models import PeriodicJobRun, WorkerHeartbeat
-from hromada.core.scheduling import periodic
+from hromada.core.scheduling import RUN_RETENTION, periodic
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ class WorkerLost(Exception):
 def requeue_lost_tasks() -> dict[str, int]:
     """Give tasks whose worker died back to the queue; fail them after TASK_MAX_ATTEMPTS."""
     now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
+    # Heartbeats carry the database's clock; compare with it, not with this machine's.
+    stale_before = Now() - timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
     alive = set(
         WorkerHeartbeat.objects.filter(last_seen_at__gte=stale_before).values_list(
             "worker_id", flat=True
@@ -66,7 +68,7 @@ def requeue_lost_tasks() -> dict[str, int]:
 def prune_housekeeping_rows() -> dict[str, int]:
     """Drop what only operations need for a while: old runs, dead workers, expired sessions."""
     now = timezone.now()
-    runs, _ = PeriodicJobRun.objects.filter(claimed_at__lt=now - timedelta(days=7)).delete()
+    runs, _ = PeriodicJobRun.objects.filter(claimed_at__lt=now - RUN_RETENTION).delete()
     workers, _ = WorkerHeartbeat.objects.filter(last_seen_at__lt=now - timedelta(days=1)).delete()
     results, _ = (
         DBTaskResult.objects.finished()

@@ -56,6 +56,9 @@ def readyz(request):
 
 
 def admin_login(request):
+    if request.user.is_authenticated and not request.user.is_staff:
+        # Sending a signed-in resident to log in again would bounce back here for ever.
+        return error_403(request)
     next_url = request.GET.get("next", "/admin/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/admin/"

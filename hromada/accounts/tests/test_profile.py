@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from hromada.accounts.models import User
 from hromada.accounts.roles import Role
@@ -170,3 +171,101 @@ class TestAdmin:
         self._staff_client(client, [Role.ADMINISTRATOR])
         html = client.get("/admin/").content.decode()
         assert "Адміністрування" in html
+
+
+class TestAdminCannotTakeOverAccounts:
+    def test_an_administrator_cannot_set_another_persons_password(self, client):
+        log_in_with_totp(client, UserFactory(roles=["administrator"]))
+        target = UserFactory()
+        url = f"/admin/accounts/user/{target.pk}/password/"
+        response = client.post(
+            url, {"password1": "taken-over-2026!", "password2": "taken-over-2026!"}
+        )
+        assert response.status_code == 403
+        target.refresh_from_db()
+        assert not target.check_password("taken-over-2026!")
+
+    def test_nor_remove_anyones_second_factor(self, client):
+        from allauth.mfa.models import Authenticator
+
+        log_in_with_totp(client, UserFactory(roles=["administrator"]))
+        victim = UserFactory(roles=["operator"])
+        log_in_with_totp(Client(), victim)
+        authenticator = Authenticator.objects.get(user=victim)
+        url = f"/admin/mfa/authenticator/{authenticator.pk}/delete/"
+        assert client.post(url, {"post": "yes"}).status_code == 403
+        assert Authenticator.objects.filter(pk=authenticator.pk).exists()
+
+    def test_the_email_is_not_edited_in_the_admin(self, client):
+        log_in_with_totp(client, UserFactory(roles=["administrator"]))
+        target = UserFactory(email="old@example.com")
+        data = {
+            "email": "new@example.com",
+            "last_name": "Нове",
+            "first_name": target.first_name,
+            "patronymic": target.patronymic,
+            "postal_address": target.postal_address,
+            "phone": str(target.phone),
+            "is_active": "on",
+            "roles": [],
+        }
+        assert client.post(f"/admin/accounts/user/{target.pk}/change/", data).status_code == 302
+        target.refresh_from_db()
+        assert (target.email, target.last_name) == ("old@example.com", "Нове")
+
+    def test_a_user_added_in_the_admin_gets_a_lower_case_unique_address(self, client):
+        log_in_with_totp(client, UserFactory(roles=["administrator"]))
+        UserFactory(email="taken@example.com")
+        refused = client.post(
+            "/admin/accounts/user/add/", {"email": "Taken@Example.com", "usable_password": "false"}
+        )
+        assert refused.status_code == 200 and "email" in refused.context["adminform"].form.errors
+        client.post(
+            "/admin/accounts/user/add/",
+            {"email": "New.Person@Example.com", "usable_password": "false"},
+        )
+        assert User.objects.filter(email="new.person@example.com").exists()
+
+    def test_an_administrator_cannot_demote_themselves_and_nothing_else_is_saved(self, client):
+        admin = UserFactory(roles=["administrator"], last_name="Стара")
+        log_in_with_totp(client, admin)
+        data = {
+            "last_name": "Нова",
+            "first_name": admin.first_name,
+            "patronymic": admin.patronymic,
+            "postal_address": admin.postal_address,
+            "phone": str(admin.phone),
+            "is_active": "on",
+            "roles": ["operator"],
+        }
+        response = client.post(f"/admin/accounts/user/{admin.pk}/change/", data)
+        assert response.status_code == 200
+        assert "roles" in response.context["adminform"].form.errors
+        admin = User.objects.get(pk=admin.pk)
+        assert admin.last_name == "Стара" and admin.roles == {"administrator"}
+
+
+def test_a_signed_in_resident_at_the_admin_gets_a_403_not_a_redirect_loop(client):
+    client.force_login(UserFactory())
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2
+
+
+@pytest.mark.parametrize("payload", [{"last_name": "a\u0000b"}, {"postal_address": "\u0000"}])
+def test_the_api_refuses_a_nul_character_with_a_422(client, newcomer, payload):
+    client.force_login(newcomer)
+    response = client.patch("/api/v1/accounts/me", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert User.objects.get(pk=newcomer.pk).last_name == ""
+
+
+def test_spaces_alone_do_not_complete_the_profile(client, newcomer):
+    client.force_login(newcomer)
+    response = client.patch(
+        "/api/v1/accounts/me",
+        {"last_name": "  ", "patronymic": " ", "postal_address": "\t"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["missing_for_appeal"] == ["last_name", "patronymic", "postal_address"]

@@ -67,3 +67,10 @@ def test_concurrent_workers_never_enqueue_a_slot_twice():
     claimed = [name for result in results for name in result]
     assert sorted(claimed) == sorted(job.name for job in registered_jobs())
     assert DBTaskResult.objects.count() == len(claimed)
+
+
+def test_a_job_less_often_than_the_claims_are_kept_is_refused():
+    from hromada.core.scheduling import periodic
+
+    with pytest.raises(ValueError):
+        periodic(every=timedelta(days=8))

@@ -1,9 +1,16 @@
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -48,13 +55,30 @@ class Command(BaseCommand):
         logger.info("worker started", extra={"worker_id": worker_id})
         worker.configure_signals()
         try:
-            worker.run()
+            self._run(worker)
         finally:
             stop.set()
             beat.join(timeout=5)
             close_old_connections()
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
             logger.info("worker stopped", extra={"worker_id": worker_id})
+
+    @staticmethod
+    def _run(worker: Worker) -> None:
+        # A database restart or failover must not end the worker (under `serve` that would
+        # stop the site too): wait and carry on, backing off up to half a minute.
+        pause = 1.0
+        while True:
+            try:
+                worker.run()
+                return
+            except (OperationalError, InterfaceError):
+                if not worker.running:
+                    return
+                logger.exception("database unavailable; the worker retries", extra={"in_s": pause})
+                connections.close_all()
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
 
     @staticmethod
     def _beat(worker_id: str, started_at, stop: threading.Event) -> None:
