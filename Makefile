@@ -72,8 +72,8 @@ bench: install-dev ## Benchmarks; figures go to bench/README.md
 	$(PY) bench/run.py
 
 messages: install ## Extract translatable strings into locale/ and compile them (needs gettext)
-	$(PY) manage.py makemessages --locale uk --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale uk --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 lock: | $(PY) ## Re-pin requirements*.txt from requirements*.in
 	$(PY) scripts/lock.py

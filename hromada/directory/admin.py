@@ -1,7 +1,10 @@
+from itertools import pairwise
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -152,19 +155,71 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class AbsenceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        periods = sorted(
+            (form.cleaned_data["starts_on"], form.cleaned_data["ends_on"])
+            for form in _kept_forms(self)
+            if form.cleaned_data.get("starts_on") and form.cleaned_data.get("ends_on")
+        )
+        for (_starts, ends), (next_starts, _next_ends) in pairwise(periods):
+            if next_starts <= ends:
+                raise ValidationError(
+                    _("Two absences of this addressee overlap; change the dates of one of them.")
+                )
+
+
 class AbsenceInline(admin.TabularInline):
     model = Absence
     form = AbsenceForm
+    formset = AbsenceFormSet
     fk_name = "addressee"
     extra = 0
     autocomplete_fields = ["substitute"]
 
 
+def _kept_forms(formset) -> list:
+    """The valid forms of a formset that will be saved: filled in and not marked deleted."""
+    return [
+        form
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None)
+        and not (formset.can_delete and formset._should_delete_form(form))
+    ]
+
+
+class ScheduleFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        primary = [form for form in _kept_forms(self) if form.cleaned_data.get("is_primary")]
+        if len(primary) > 1:
+            raise ValidationError(
+                _("Only one schedule can decide “open now”: tick it for one schedule only.")
+            )
+
+
 class ScheduleInline(admin.TabularInline):
     model = Schedule
+    formset = ScheduleFormSet
     extra = 0
     fields = ["name", "is_primary", "valid_from", "valid_until", "closed_on_public_holidays"]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A new row does not take "open now" over by default; the model's default (True) is
+        # for a first schedule created by the services.
+        formset.form.base_fields["is_primary"].initial = False
+        return formset
+
+
+class _Refused(Exception):
+    """A service refused the save after the form was valid; the view reports it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @admin.register(Addressee)
@@ -187,8 +242,23 @@ class AddresseeAdmin(AuditedAdmin):
     filter_horizontal = ["groups"]
     inlines = [ScheduleInline, AbsenceInline, MembershipInline]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            # The transaction of the form was rolled back; show why, on the same form.
+            self.message_user(request, refused.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        # The form ran the same checks the services do, so a refusal here is not expected.
+        # The form ran the same checks the services do, so a refusal here is rare (a change
+        # made meanwhile by someone else, a right taken away): it is reported, not a crash.
+        try:
+            self._save_through_services(request, obj, form)
+        except ApplicationError as exc:
+            raise _Refused(exc.message) from exc
+
+    def _save_through_services(self, request, obj, form):
         data = form.cleaned_data
         saved = services.addressee_upsert(
             slug=obj.slug,
@@ -330,3 +400,18 @@ class AddresseeGroupAdmin(AuditedAdmin):
 @admin.register(Competency)
 class CompetencyAdmin(AuditedAdmin):
     search_fields = ["name"]
+
+    # Competencies are part of the addressees' search text: keep it up to date.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.addressees_refresh_search_texts(services.competency_addressee_ids([obj]))
+
+    def delete_model(self, request, obj):
+        affected = services.competency_addressee_ids([obj])
+        super().delete_model(request, obj)
+        services.addressees_refresh_search_texts(affected)
+
+    def delete_queryset(self, request, queryset):
+        affected = services.competency_addressee_ids(queryset)
+        super().delete_queryset(request, queryset)
+        services.addressees_refresh_search_texts(affected)

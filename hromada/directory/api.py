@@ -168,7 +168,7 @@ def addressee(request, slug: str):
         emails=a.emails,
         website=a.website,
         office=Office(address=a.office_address, latitude=a.latitude, longitude=a.longitude),
-        photo_url=request.build_absolute_uri(f"{a.get_absolute_url()}photo/") if a.photo else None,
+        photo_url=request.build_absolute_uri(a.get_photo_url()) if a.photo else None,
         children=[child.slug for child in a.published_children],
     )
 
@@ -203,7 +203,10 @@ def open_now(request, slug: str):
             kind=absence.kind,
             starts_on=absence.starts_on,
             ends_on=absence.ends_on,
-            substitute=absence.substitute.slug if absence.substitute else None,
+            # An unpublished substitute has no public page: do not point to it.
+            substitute=absence.substitute.slug
+            if absence.substitute and absence.substitute.is_published
+            else None,
         )
         if absence
         else None,

@@ -286,7 +286,19 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return CONTROL_CHARACTERS.sub("", str(value)).strip()
+    text = str(value)
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+        text = text[1:]  # the quote the export put before a would-be formula
+    return CONTROL_CHARACTERS.sub("", text).strip()
+
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection): the
+# export puts a quote before it, and the import takes that quote away again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -776,7 +788,12 @@ def export_directory_csv() -> bytes:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in _export_rows():
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(
+            [
+                "" if value is None else _defuse(value) if isinstance(value, str) else value
+                for value in row
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -808,10 +825,6 @@ def export_directory_xlsx() -> bytes:
 def _xlsx_value(sheet: Any, value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not value.startswith("="):
-        return value
-    # openpyxl would store it as a formula, which Excel runs and the import cannot read back.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    # A quote before a would-be formula: openpyxl would store "=…" as a formula, which Excel
+    # runs and the import cannot read back.
+    return _defuse(ILLEGAL_CHARACTERS_RE.sub("", value))

@@ -1,5 +1,7 @@
 """The directory of addressees (адресати): who the council is, how to reach them, when."""
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -131,6 +133,18 @@ class Addressee(models.Model):
         from django.urls import reverse
 
         return reverse("directory:addressee", kwargs={"slug": self.slug})
+
+    @property
+    def photo_version(self) -> str:
+        """Changes whenever the photo does (each upload gets a new random name), so the
+        photo's address can carry it and be cached for good."""
+        return PurePosixPath(self.photo.name).stem if self.photo else ""
+
+    def get_photo_url(self) -> str:
+        from django.urls import reverse
+
+        path = reverse("directory:photo", kwargs={"slug": self.slug})
+        return f"{path}?v={self.photo_version}" if self.photo else ""
 
 
 class Membership(models.Model):

@@ -11,6 +11,8 @@ from hromada.core.errors import ValidationFailed
 
 # How far ahead "opens at …" looks before it says nothing.
 LOOKAHEAD_DAYS = 31
+# A closing time of 23:59 (the latest a time field takes) means open until midnight.
+END_OF_DAY = time(23, 59)
 
 
 def validate_hours(
@@ -111,21 +113,46 @@ class OpeningStatus:
     on_break: bool = False
 
 
+def _intervals(schedule: WeeklySchedule, day: date, zone) -> list[tuple[datetime, datetime]]:
+    """The open intervals of a date as moments; a closing time of 23:59 means until midnight."""
+    result = []
+    for start, end in schedule.hours_on(day).intervals():
+        if end == END_OF_DAY:
+            ends = datetime.combine(day + timedelta(days=1), time(0), zone)
+        else:
+            ends = datetime.combine(day, end, zone)
+        result.append((datetime.combine(day, start, zone), ends))
+    return result
+
+
+def _closing(schedule: WeeklySchedule, day: date, ends: datetime, zone) -> datetime | None:
+    """When an interval ending at ``ends`` really closes: an interval that ends at midnight
+    joins one that starts at 00:00 the next day. None: open beyond the days looked at."""
+    for offset in range(1, LOOKAHEAD_DAYS + 1):
+        if ends != datetime.combine(day + timedelta(days=offset), time(0), zone):
+            return ends
+        following = _intervals(schedule, day + timedelta(days=offset), zone)
+        if not following or following[0][0] != ends:
+            return ends
+        ends = following[0][1]
+    beyond = datetime.combine(day + timedelta(days=LOOKAHEAD_DAYS + 1), time(0), zone)
+    return None if ends == beyond else ends
+
+
 def opening_status(schedule: WeeklySchedule, *, at: datetime | None = None) -> OpeningStatus:
     now = timezone.localtime(at or timezone.now())
     zone = now.tzinfo
     today = now.date()
-    for start, end in schedule.hours_on(today).intervals():
-        if start <= now.time() < end:
-            return OpeningStatus(True, datetime.combine(today, end, zone))
+    for start, end in _intervals(schedule, today, zone):
+        if start <= now < end:
+            return OpeningStatus(True, _closing(schedule, today, end, zone))
     hours_today = schedule.hours_on(today)
     on_break = bool(
         hours_today.break_starts and hours_today.break_starts <= now.time() < hours_today.break_ends
     )
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = today + timedelta(days=offset)
-        for start, _end in schedule.hours_on(day).intervals():
-            opening = datetime.combine(day, start, zone)
+        for opening, _end in _intervals(schedule, day, zone):
             if opening > now:
                 return OpeningStatus(False, opening, on_break=on_break)
     return OpeningStatus(False, None, on_break=on_break)

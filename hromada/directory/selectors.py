@@ -55,12 +55,33 @@ def catalogue(*, group: AddresseeGroup | None = None, query: str = "") -> QueryS
 
 
 def build_tree(addressees: list) -> list[TreeNode]:
-    """Nest the given addressees; one whose parent is not among them becomes a root."""
+    """Nest the given addressees; one whose parent is not among them becomes a root.
+
+    Addressees caught in a cycle of parents (old data) are not reachable from any root; each
+    such addressee is appended as a root of its own so that nothing silently vanishes.
+    """
     nodes = {a.pk: TreeNode(a) for a in addressees}
     roots = []
     for addressee in addressees:
         parent = nodes.get(addressee.parent_id)
         (parent.children if parent else roots).append(nodes[addressee.pk])
+    reached: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        reached.add(node.addressee.pk)
+        stack.extend(node.children)
+    for addressee in addressees:
+        if addressee.pk not in reached:
+            # Cut the cycle here: the node keeps its children, except those already shown.
+            node = nodes[addressee.pk]
+            roots.append(node)
+            stack = [node]
+            while stack:
+                current = stack.pop()
+                reached.add(current.addressee.pk)
+                current.children = [c for c in current.children if c.addressee.pk not in reached]
+                stack.extend(current.children)
     return roots
 
 
@@ -96,7 +117,13 @@ def addressee_detail(*, slug: str, today: date | None = None) -> Addressee:
                 queryset=published_addressees().only(*CATALOGUE_FIELDS).order_by("order", "name"),
                 to_attr="published_children",
             ),
-            Prefetch("schedules", queryset=schedules_with_hours(today, horizon)),
+            # Expired schedules are not shown; current and future ones are, with their dates.
+            Prefetch(
+                "schedules",
+                queryset=schedules_with_hours(today, horizon).filter(
+                    Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+                ),
+            ),
             Prefetch(
                 "absences",
                 queryset=Absence.objects.filter(ends_on__gte=today)

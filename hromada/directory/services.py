@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
 
@@ -34,6 +35,8 @@ SPACES = re.compile(r"\s+")
 MAX_DEPTH = 20
 # Path segments of the catalogue that an addressee's code must not shadow.
 RESERVED_SLUGS = {"groups"}
+# The key of the PostgreSQL advisory lock that serialises moves in the tree ("hromada dir").
+TREE_LOCK_KEY = 0x68726D6164697200
 # Codes are small Latin letters, digits, - and _: the same in addresses, imports and exports.
 CODE = re.compile(r"[a-z0-9_-]{1,100}")
 
@@ -72,6 +75,40 @@ def addressee_refresh_search_text(addressee: Addressee) -> None:
         addressee.search_text = text
 
 
+def addressees_refresh_search_texts(addressee_ids: Iterable[int]) -> int:
+    """Recompute the search text of these addressees in bulk (after a competency was renamed
+    or deleted); returns how many changed."""
+    addressees = list(
+        Addressee.objects.filter(pk__in=set(addressee_ids)).only(
+            "pk", "name", "position", "person_name", "search_text"
+        )
+    )
+    topics: dict[int, list[str]] = {}
+    for pk, topic in (
+        Addressee.competencies.through.objects.filter(addressee__in=addressees)
+        .order_by("competency__name")
+        .values_list("addressee_id", "competency__name")
+    ):
+        topics.setdefault(pk, []).append(topic)
+    changed = []
+    for addressee in addressees:
+        text = _search_text(addressee, topics.get(addressee.pk, []))
+        if text != addressee.search_text:
+            addressee.search_text = text
+            changed.append(addressee)
+    Addressee.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    return len(changed)
+
+
+def competency_addressee_ids(competencies: Iterable[Competency]) -> list[int]:
+    """The addressees linked to these competencies (whose search text depends on them)."""
+    return list(
+        Addressee.competencies.through.objects.filter(competency__in=list(competencies))
+        .values_list("addressee_id", flat=True)
+        .distinct()
+    )
+
+
 def clean_phones(values: Iterable[str]) -> list[str]:
     phones = []
     for raw in values:
@@ -108,6 +145,19 @@ def clean_point(latitude: float | None, longitude: float | None) -> None:
         raise ValidationFailed(_("Give both the latitude and the longitude."), field="longitude")
     if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationFailed(_("The point lies outside valid coordinates."), field="latitude")
+
+
+def _lock_tree() -> None:
+    """Serialise moves in the tree until the transaction ends.
+
+    check_parent reads the ancestors without locking them, so two concurrent moves (A under B
+    and B under A) could each pass the check and together make a cycle. On PostgreSQL a
+    transaction-scoped advisory lock makes every tree change wait for the one before it; on
+    SQLite writes are already serialised (transactions begin IMMEDIATE), so nothing is needed.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
 
 
 def check_parent(
@@ -242,7 +292,8 @@ def addressee_upsert(
     actor: User | None = None,
 ) -> Addressee:
     """Create the addressee with this code, or bring an existing one up to date."""
-    authorize(actor, "directory.change_addressee")
+    creating = not Addressee.objects.filter(slug=slug).exists()
+    authorize(actor, "directory.add_addressee" if creating else "directory.change_addressee")
     clean_code(slug)
     fields = clean_addressee_fields(
         kind=kind,
@@ -260,6 +311,7 @@ def addressee_upsert(
         is_published=is_published,
     )
     found_groups = list(groups_by_slug(groups).values())
+    _lock_tree()
     existing = Addressee.objects.select_for_update().filter(slug=slug).first()
     check_parent(existing, parent)
     fields["parent"] = parent
@@ -283,6 +335,12 @@ def addressee_upsert(
         name=addressee.name,
     )
     return addressee
+
+
+def default_schedule_name() -> str:
+    """The name of a schedule nobody named, in the community's language whoever edits."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Working hours")
 
 
 @transaction.atomic
@@ -314,7 +372,7 @@ def schedule_set(
             break_starts=hours.break_starts,
             break_ends=hours.break_ends,
         )
-    name = name or _("Working hours")
+    name = name or default_schedule_name()
     if is_primary:
         Schedule.objects.filter(addressee=addressee, is_primary=True).exclude(name=name).update(
             is_primary=False
@@ -391,6 +449,16 @@ def check_absence(
     if overlapping.exists():
         raise ValidationFailed(
             _("This absence overlaps another absence of the same addressee."), field="starts_on"
+        )
+    if (
+        substitute is not None
+        and Absence.objects.filter(
+            addressee=substitute, starts_on__lte=ends_on, ends_on__gte=starts_on
+        ).exists()
+    ):
+        raise ValidationFailed(
+            _("The substitute is away during this period too; choose someone else."),
+            field="substitute",
         )
 
 
@@ -491,6 +559,7 @@ def addressees_bulk_upsert(
     slugs = [entry.slug for entry in entries]
     if len(set(slugs)) != len(slugs):
         raise ValidationFailed(_("The same code appears twice."), field="slug")
+    _lock_tree()
     existing = {a.slug: a for a in Addressee.objects.select_for_update().filter(slug__in=slugs)}
     current_topics: dict[int, list[str]] = {}
     for pk, topic in Addressee.competencies.through.objects.filter(
@@ -660,10 +729,9 @@ def _replace_primary_weeks(weeks: dict[int, Mapping[int, DayHours]]) -> None:
     primary = {
         s.addressee_id: s for s in Schedule.objects.filter(addressee_id__in=weeks, is_primary=True)
     }
+    name = default_schedule_name()
     missing = [
-        Schedule(addressee_id=pk, name=_("Working hours"), is_primary=True)
-        for pk in weeks
-        if pk not in primary
+        Schedule(addressee_id=pk, name=name, is_primary=True) for pk in weeks if pk not in primary
     ]
     for schedule in Schedule.objects.bulk_create(missing):
         primary[schedule.addressee_id] = schedule

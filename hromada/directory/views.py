@@ -93,6 +93,11 @@ def addressee_photo(request, slug: str):
     if not found.photo or not default_storage.exists(found.photo.name):
         raise Http404
     response = FileResponse(default_storage.open(found.photo.name, "rb"))
-    response["Cache-Control"] = "public, max-age=3600"
+    # The page links the photo with ?v=<version>, which changes with the photo: that address
+    # may be cached for good. Any other address must be checked again each time.
+    if request.GET.get("v") == found.photo_version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -608,9 +608,16 @@ def wipe():
     Competency.objects.all().delete()
 
 
+def add_would_be_formulas():
+    services.addressee_upsert(
+        slug="formula", kind="other", name="=SUM(1)", position="-12", person_name="@cmd"
+    )
+
+
 @pytest.mark.parametrize("export", [export_directory_csv, export_directory_xlsx])
 def test_an_export_imports_back_into_an_empty_directory_as_it_was(groups, export):
     build_city()
+    add_would_be_formulas()
     before = snapshot()
     data = export()
     wipe()
@@ -618,8 +625,19 @@ def test_an_export_imports_back_into_an_empty_directory_as_it_was(groups, export
     result = import_directory(data)
 
     assert result.ok, result.problems
-    assert (result.created, result.updated) == (5, 0)
+    assert (result.created, result.updated) == (6, 0)
     assert snapshot() == before
+
+
+def test_would_be_formulas_are_exported_behind_a_quote(groups):
+    build_city()
+    add_would_be_formulas()
+    text = export_directory_csv().decode("utf-8-sig")
+    assert "'=SUM(1)" in text and "'-12" in text and "'@cmd" in text
+    sheet = load_workbook(io.BytesIO(export_directory_xlsx())).worksheets[0]
+    values = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {"'=SUM(1)", "'-12", "'@cmd"} <= values
+    assert not any(isinstance(v, str) and v.startswith(("=", "-", "@")) for v in values)
 
 
 def test_the_csv_export_lists_parents_before_children(groups):
@@ -644,7 +662,7 @@ def test_the_csv_export_lists_parents_before_children(groups):
     assert housing["schedule"] == WEEK
     assert (housing["latitude"], housing["longitude"]) == ("49.0695", "33.4204")
     assert housing["groups"] == "vykonkom; cnap"
-    assert head["phones"] == "+380 67 123 4567; +380 44 222 3344"
+    assert head["phones"] == "'+380 67 123 4567; +380 44 222 3344"  # never a formula
     assert (head["published"], head["order"], head["parent_code"]) == ("no", "2", "housing")
     assert lonely["schedule"] == "closed"
 
@@ -667,7 +685,7 @@ def test_the_xlsx_export_is_a_readable_sheet(groups):
         "education",
     ]
     education = sheet[6]
-    assert education[6].value.startswith("=1+1") and education[6].data_type == "s"
+    assert education[6].value.startswith("'=1+1") and education[6].data_type == "s"
     assert (sheet["N4"].value, sheet["P4"].value) == (49.0695, 0)  # numbers stay numbers
 
 

@@ -65,3 +65,17 @@ def test_photos_of_unpublished_addressees_are_not_served(client):
     addressee_set_photo(addressee=addressee, upload=SimpleUploadedFile("a.png", picture()))
     assert client.get("/directory/hidden/photo/").status_code == 404
     assert client.get("/directory/nobody/photo/").status_code == 404
+
+
+def test_the_photo_address_carries_its_version_and_only_that_is_cached_for_good(client):
+    addressee = AddresseeFactory(slug="versioned")
+    addressee_set_photo(addressee=addressee, upload=SimpleUploadedFile("a.png", picture()))
+    addressee.refresh_from_db()
+    version = addressee.photo.name.rsplit("/", 1)[1].rsplit(".", 1)[0]
+    url = f"/directory/versioned/photo/?v={version}"
+    assert f'src="{url}"' in client.get("/directory/versioned/").content.decode()
+    api = client.get("/api/v1/directory/addressees/versioned").json()
+    assert api["photo_url"].endswith(url)
+    assert client.get(url)["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/directory/versioned/photo/")["Cache-Control"] == "no-cache"
+    assert client.get("/directory/versioned/photo/?v=old")["Cache-Control"] == "no-cache"

@@ -108,3 +108,34 @@ def test_impossible_hours_are_refused_with_a_clear_message(hours, field, fragmen
 def test_sensible_hours_pass():
     validate_hours(opens=time(8), closes=time(17), break_starts=time(12), break_ends=time(13))
     validate_hours(opens=None, closes=None, break_starts=None, break_ends=None)
+
+
+ROUND_THE_CLOCK = {d: DayHours(time(0), time(23, 59)) for d in range(7)}
+
+
+def test_a_round_the_clock_service_is_open_with_no_closing_in_sight():
+    service = WeeklySchedule(week=ROUND_THE_CLOCK, exceptions={}, closed_on_public_holidays=False)
+    for moment in (at(0, 0), at(0, 12), at(0, 23, 59), at(0, 23, 59).replace(second=30)):
+        assert status(service, moment) == opening_status(service, at=at(1, 3))
+        assert status(service, moment).is_open and status(service, moment).changes_at is None
+
+
+def test_open_until_midnight_joins_the_next_days_hours():
+    # Open all of Monday and Tuesday, Wednesday until 18:00: on Monday evening it closes on
+    # Wednesday at 18:00, not "until 23:59" and not "closed until 00:00" at 23:59:30.
+    week = {0: DayHours(time(0), time(23, 59)), 1: DayHours(time(0), time(23, 59))} | {
+        2: DayHours(time(0), time(18))
+    }
+    service = WeeklySchedule(week=week, exceptions={}, closed_on_public_holidays=False)
+    for moment in (at(0, 22), at(0, 23, 59).replace(second=30), at(2, 0)):
+        result = status(service, moment)
+        assert result.is_open and result.changes_at == at(2, 18)
+
+
+def test_a_day_ending_at_2359_without_a_next_day_closes_at_midnight():
+    week = {0: DayHours(time(20), time(23, 59))}
+    service = WeeklySchedule(week=week, exceptions={}, closed_on_public_holidays=False)
+    result = status(service, at(0, 23, 59).replace(second=30))
+    assert result.is_open and result.changes_at == at(1, 0)
+    after = status(service, at(1, 0))
+    assert not after.is_open and after.changes_at == at(7, 20)
