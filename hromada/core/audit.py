@@ -44,9 +44,3 @@ def audit_events_record(
             )
         )
     return AuditEvent.objects.bulk_create(rows)
-
-
-def audit_events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
-    ).select_related("actor")

@@ -1,11 +1,5 @@
-from django.db.models import QuerySet
-
 from hromada.core.geo import boundary_geometry, contains_point
 from hromada.core.models import District
-
-
-def district_list() -> QuerySet[District]:
-    return District.objects.all()
 
 
 def district_for_point(*, lat: float, lon: float) -> District | None:

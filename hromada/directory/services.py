@@ -273,46 +273,22 @@ def groups_by_slug(slugs: Iterable[str]) -> dict[str, AddresseeGroup]:
 def addressee_upsert(
     *,
     slug: str,
-    kind: str,
-    name: str,
     parent: Addressee | None = None,
-    position: str = "",
-    person_name: str = "",
-    description: str = "",
     competencies: Iterable[str] = (),
     groups: Iterable[str] = (),
-    phones: Iterable[str] = (),
-    emails: Iterable[str] = (),
-    website: str = "",
-    office_address: str = "",
-    latitude: float | None = None,
-    longitude: float | None = None,
-    order: int = 0,
-    is_published: bool = True,
     actor: User | None = None,
+    **given: Any,
 ) -> Addressee:
-    """Create the addressee with this code, or bring an existing one up to date."""
-    creating = not Addressee.objects.filter(slug=slug).exists()
-    authorize(actor, "directory.add_addressee" if creating else "directory.change_addressee")
-    clean_code(slug)
-    fields = clean_addressee_fields(
-        kind=kind,
-        name=name,
-        position=position,
-        person_name=person_name,
-        description=description,
-        phones=phones,
-        emails=emails,
-        website=website,
-        office_address=office_address,
-        latitude=latitude,
-        longitude=longitude,
-        order=order,
-        is_published=is_published,
-    )
-    found_groups = list(groups_by_slug(groups).values())
+    """Create the addressee with this code, or bring an existing one up to date.
+
+    ``given`` are the addressee's own fields, as clean_addressee_fields takes them.
+    """
     _lock_tree()
     existing = Addressee.objects.select_for_update().filter(slug=slug).first()
+    authorize(actor, "directory.change_addressee" if existing else "directory.add_addressee")
+    clean_code(slug)
+    fields = clean_addressee_fields(**given)
+    found_groups = list(groups_by_slug(groups).values())
     check_parent(existing, parent)
     fields["parent"] = parent
     if existing is None:

@@ -2,12 +2,11 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from hromada.directory import selectors
 from hromada.directory.blocks import addressee_blocks
-from hromada.directory.models import Addressee, AddresseeGroup
+from hromada.directory.models import Addressee, AddresseeGroup, addressee_url_prefix
 
 VIEWS = ("tree", "list", "map")
 PAGE_SIZE = 100
@@ -21,11 +20,6 @@ def _office_point(addressee, prefix: str) -> dict:
         "address": addressee.office_address,
         "url": f"{prefix}{addressee.slug}/",
     }
-
-
-def _link_prefix() -> str:
-    # Reversed once per page rather than once per addressee on a map of thousands.
-    return reverse("directory:addressee", kwargs={"slug": "x"})[:-2]
 
 
 @require_GET
@@ -49,7 +43,7 @@ def catalogue(request, group_slug: str | None = None):
     if view == "map":
         offices = selectors.office_points(group=group, query=query)
         context["offices"] = offices
-        prefix = _link_prefix()
+        prefix = addressee_url_prefix()
         context["office_points"] = [_office_point(office, prefix) for office in offices]
     elif query or view == "list":  # a search is shown as a list, unless on the map
         page = Paginator(selectors.catalogue(group=group, query=query), PAGE_SIZE).get_page(
@@ -79,7 +73,7 @@ def addressee(request, slug: str):
         "breadcrumbs": selectors.breadcrumbs(found.pk, selectors.ancestry()),
         "status": selectors.addressee_status(found),
         "blocks": addressee_blocks(request, found),
-        "office_points": [_office_point(found, _link_prefix())]
+        "office_points": [_office_point(found, addressee_url_prefix())]
         if found.latitude is not None
         else [],
     }

@@ -8,16 +8,12 @@ lists render in a few milliseconds.
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
+from hromada.directory.models import addressee_url_prefix
+
 register = template.Library()
-
-
-def _link_prefix() -> str:
-    # Every addressee's address is this prefix plus its code; reversed once per list.
-    return reverse("directory:addressee", kwargs={"slug": "x"})[:-2]
 
 
 def _link(prefix: str, addressee) -> str:
@@ -30,7 +26,7 @@ def _link(prefix: str, addressee) -> str:
 @register.simple_tag
 def addressee_tree(rows) -> SafeString:
     """Nested lists; a unit with subdivisions gets a disclosure (open at the top level)."""
-    prefix = _link_prefix()
+    prefix = addressee_url_prefix()
     parts = []
     for row in rows:
         parts.append(f"<li>{_link(prefix, row.addressee)}")
@@ -49,7 +45,7 @@ def addressee_tree(rows) -> SafeString:
 @register.simple_tag
 def addressee_results(results) -> SafeString:
     """A flat list: each addressee with the person and where it belongs."""
-    prefix = _link_prefix()
+    prefix = addressee_url_prefix()
     parts = []
     for addressee, steps in results:
         trail = ""
@@ -62,7 +58,7 @@ def addressee_results(results) -> SafeString:
 
 @register.simple_tag
 def office_list(offices) -> SafeString:
-    prefix = _link_prefix()
+    prefix = addressee_url_prefix()
     parts = [
         f'<li>{_link(prefix, o)} <span class="trail">{escape(o.office_address)}</span></li>'
         for o in offices
