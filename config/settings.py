@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hromada.core",
     "hromada.accounts",
     "hromada.directory",
+    "hromada.appeals",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -335,6 +336,7 @@ DEMO_LOADERS = [
     "hromada.core.demo.load",
     "hromada.accounts.demo.load",
     "hromada.directory.demo.load",
+    "hromada.appeals.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -370,3 +372,29 @@ PUBLIC_INFO_EXTENDED_WORKING_DAYS = int(os.environ.get("PUBLIC_INFO_EXTENDED_WOR
 CORRUPTION_CHECK_WORKING_DAYS = int(os.environ.get("CORRUPTION_CHECK_WORKING_DAYS", "10"))
 # Days before a due date on which the reminder job writes to the staff in charge.
 DEADLINE_REMINDER_DAYS = tuple(int(days) for days in env_list("DEADLINE_REMINDER_DAYS", "3,1"))
+
+# --- Appeals -------------------------------------------------------------------------------------
+# "direct": an appeal with an addressee goes straight to it, with a copy to the appeals
+# department; "registry": the appeals department registers every appeal first (seed 004).
+# The public address of the site, for links in e-mails sent by background jobs.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+APPEAL_PROCESSING_MODE = os.environ.get("APPEAL_PROCESSING_MODE", "direct")
+if APPEAL_PROCESSING_MODE not in ("direct", "registry"):
+    raise ImproperlyConfigured('APPEAL_PROCESSING_MODE must be "direct" or "registry".')
+# The journal's registration number: {initial} is the first letter of the author's surname
+# (APPEAL_ANONYMOUS_INITIAL without one), {year} the year of receipt, {number} the sequence
+# within the year.
+APPEAL_NUMBER_FORMAT = os.environ.get("APPEAL_NUMBER_FORMAT", "{initial}-{year}-{number:06d}")
+APPEAL_ANONYMOUS_INITIAL = os.environ.get("APPEAL_ANONYMOUS_INITIAL", "А")
+# The appeals department's mailbox: copies of new appeals, the periodic summary.
+APPEALS_DEPARTMENT_EMAIL = os.environ.get("APPEALS_DEPARTMENT_EMAIL", "")
+# The router of unaddressed appeals (hromada/appeals/routing.py).
+APPEAL_ROUTER = os.environ.get("APPEAL_ROUTER", "hromada.appeals.routing.rules_router")
+APPEAL_ATTACHMENT_MAX_BYTES = int(os.environ.get("APPEAL_ATTACHMENT_MAX_MB", "10")) * 1_000_000
+APPEAL_ATTACHMENTS_MAX = int(os.environ.get("APPEAL_ATTACHMENTS_MAX", "10"))
+# The author may dispute an answer (reopen the appeal) within this many days of it.
+APPEAL_DISPUTE_DAYS = int(os.environ.get("APPEAL_DISPUTE_DAYS", "30"))
+# An answered appeal nobody disputed closes by itself after this many days.
+APPEAL_AUTO_CLOSE_DAYS = int(os.environ.get("APPEAL_AUTO_CLOSE_DAYS", "30"))
+# An average rating at or below this flags the answer for the appeals department.
+APPEAL_LOW_RATING = float(os.environ.get("APPEAL_LOW_RATING", "2"))

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     EXECUTOR = "executor", _("Executor (staff of an addressee)")
     MODERATOR = "moderator", _("Moderator (content of an addressee)")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Law on Prevention of Corruption: the officers designated to check reports; nobody else,
+    # administrators included, sees a report of possible corruption.
+    ANTICORRUPTION = "anticorruption", _("Designated anti-corruption officer")
 
 
 # Model permissions (app_label.codename) each role gets in the admin. Later capabilities add
@@ -24,6 +27,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, set[str]] = {
     Role.OPERATOR: {"accounts.view_user"},
     Role.EXECUTOR: set(),
     Role.MODERATOR: set(),
+    Role.ANTICORRUPTION: set(),
     # Every model permission but those over accounts' secrets and the permission system
     # itself; still not a superuser, so the object rules (who may see a corruption report,
     # whose profile one may change) apply to administrators too.

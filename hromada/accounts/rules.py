@@ -16,6 +16,7 @@ def has_role(role: str):
 is_operator = has_role(Role.OPERATOR)
 is_executor = has_role(Role.EXECUTOR)
 is_moderator = has_role(Role.MODERATOR)
+is_anticorruption_officer = has_role(Role.ANTICORRUPTION)
 
 
 @rules.predicate
@@ -28,7 +29,9 @@ def is_administrator(user) -> bool:
     )
 
 
-is_staff_member = is_operator | is_executor | is_moderator | is_administrator
+is_staff_member = (
+    is_operator | is_executor | is_moderator | is_administrator | is_anticorruption_officer
+)
 
 
 @rules.predicate

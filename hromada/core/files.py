@@ -1,6 +1,7 @@
 """Uploaded files are judged by their content, never by their name or declared type."""
 
 import uuid
+import zipfile
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -44,3 +45,91 @@ def validate_image(upload: UploadedFile, *, max_bytes: int, field: str = "photo"
 
 def random_name(folder: str, extension: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}.{extension}"
+
+
+# Documents an appeal may carry, told apart by their first bytes and, for the zip-based
+# formats, by the part every such file must contain.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OOXML_PARTS = {
+    "word/document.xml": (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xl/workbook.xml": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "ppt/presentation.xml": (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+}
+ODF_TYPES = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def _zip_document(upload: UploadedFile) -> tuple[str, str] | None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype in ODF_TYPES:
+                    return ODF_TYPES[mimetype], mimetype
+            if "[Content_Types].xml" in names and not any(
+                name.lower().endswith("vbaproject.bin") for name in names
+            ):
+                for part, found in OOXML_PARTS.items():
+                    if part in names:
+                        return found
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return None
+    return None
+
+
+def validate_document(
+    upload: UploadedFile, *, max_bytes: int, field: str = "files"
+) -> tuple[str, str]:
+    """Check that the upload is a picture, a PDF or an office document (by its content, not
+    its name); return (extension, content type). Macro-enabled documents are refused."""
+    if upload.size > max_bytes:
+        raise ValidationFailed(
+            _("«%(name)s» is too large: at most %(size)d MB.")
+            % {"name": upload.name, "size": max_bytes // 1_000_000},
+            field=field,
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    try:
+        if head.startswith(b"%PDF-"):
+            return "pdf", "application/pdf"
+        if head.startswith(OLE2_MAGIC):
+            # Word 97-2003, Excel 97-2003: the container alone does not say which; both are
+            # served as a download, never rendered.
+            return "doc", "application/msword"
+        if head.startswith(b"PK\x03\x04"):
+            found = _zip_document(upload)
+            if found:
+                return found
+        else:
+            try:
+                extension = validate_image(upload, max_bytes=max_bytes, field=field)
+            except ValidationFailed:
+                pass
+            else:
+                return extension, IMAGE_TYPES[extension]
+    finally:
+        upload.seek(0)
+    raise ValidationFailed(
+        _(
+            "«%(name)s» is not an accepted file. Attach pictures (JPEG, PNG, WebP), PDF or "
+            "office documents (Word, Excel, PowerPoint, OpenDocument)."
+        )
+        % {"name": upload.name},
+        field=field,
+    )
