@@ -17,7 +17,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test gives a real (loopback) SMTP server to a worker process it starts.
+if not os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders in tests; nothing is collected.
 STATIC_ROOT = Path(tempfile.gettempdir()) / "hromada-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)

@@ -132,7 +132,7 @@ def notification_deliver(notification_id: int) -> bool:
     """Send one owed e-mail unless it was sent; True when this call sent it."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("appeal", "appeal__addressee", "event")
             .filter(pk=notification_id, sent_at__isnull=True)
             .first()

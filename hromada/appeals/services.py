@@ -612,9 +612,11 @@ def appeal_register(
         _check_permission(actor, "appeals.register_appeal", appeal)
         _refuse_state(appeal, [State.SUBMITTED], _("registered"))
         addressee = addressee or appeal.addressee
-        if addressee is None:
+        # Reports of possible corruption stay with the designated officers, addressee or not.
+        if addressee is None and appeal.kind != Kind.CORRUPTION_REPORT:
             raise ValidationFailed(_("Choose the addressee."), field="addressee")
-        corrected = appeal.addressee_id is not None and addressee.pk != appeal.addressee_id
+        new_id = addressee.pk if addressee else None
+        corrected = appeal.addressee_id is not None and new_id != appeal.addressee_id
         previous = appeal.addressee_id
         appeal.addressee = addressee
         if category is not None:
@@ -624,13 +626,13 @@ def appeal_register(
         appeal.registered_at = timezone.now()
         appeal.registered_by = actor
         appeal.save()
-        if previous != addressee.pk:
+        if previous != new_id:
             _event(
                 appeal,
                 actor=actor,
                 action=Event.Action.ROUTED,
                 is_public=False,
-                addressee=addressee.pk,
+                addressee=new_id,
                 previous=previous,
                 correction=corrected,
             )
@@ -810,7 +812,7 @@ def appeal_return(*, appeal_id: int, actor: User, explanation: str) -> Appeal:
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
-        _refuse_state(appeal, [State.SUBMITTED, State.REGISTERED], _("returned"))
+        _refuse_state(appeal, [State.SUBMITTED, State.REGISTERED, State.ASSIGNED], _("returned"))
         limit = deadlines.appeal_return_deadline(appeal.received_at)
         if timezone.now() > limit.due_at:
             raise Conflict(

@@ -96,7 +96,7 @@ def watch_deadlines() -> dict[str, int]:
     ]:
         with transaction.atomic():
             appeal = (
-                Appeal.objects.select_for_update()
+                Appeal.objects.select_for_update(of=("self",))
                 .filter(pk=pk, state__in=OPEN_STATES, is_overdue=False, due_at__lt=now)
                 .select_related("addressee", "executor")
                 .first()
