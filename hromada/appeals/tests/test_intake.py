@@ -128,7 +128,7 @@ def test_disguised_and_oversized_files_are_refused_and_nothing_is_written(settin
 
 
 def test_a_failure_after_the_files_were_stored_removes_them(addressee, monkeypatch):
-    from hromada.appeals import services
+    from hromada.appeals.services import intake as services
 
     stored = []
     original = services._store_attachments
