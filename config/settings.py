@@ -205,6 +205,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Appeals (hromada/appeals/views.py): per resident, and anonymous reports per address.
+    "appeal_submit": os.environ.get("APPEAL_RATE_LIMIT", "20/h/user"),
+    "appeal_submit_anonymous": os.environ.get("APPEAL_ANONYMOUS_RATE_LIMIT", "5/h/ip"),
 }
 MFA_ADAPTER = "hromada.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

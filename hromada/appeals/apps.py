@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AppealsConfig(AppConfig):
     name = "hromada.appeals"
     verbose_name = _("Appeals")
+
+    def ready(self) -> None:
+        from hromada.appeals.blocks import addressee_appeals_block
+        from hromada.directory.blocks import register_block
+
+        register_block(addressee_appeals_block)

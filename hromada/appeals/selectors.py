@@ -79,6 +79,15 @@ def appeals_of_author(user: User) -> QuerySet[Appeal]:
     )
 
 
+def invitations_of(user: User) -> list[Signer]:
+    """Invitations to co-sign that still wait for this person's confirmation."""
+    return list(
+        Signer.objects.filter(user=user, confirmed_at__isnull=True, appeal__state__in=OPEN_STATES)
+        .select_related("appeal", "appeal__addressee")
+        .order_by("-invited_at", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class Filters:
     kind: str = ""

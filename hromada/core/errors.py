@@ -48,3 +48,10 @@ class Conflict(ApplicationError):
 
     code = "conflict"
     status = 409
+
+
+class TooManyRequests(ApplicationError):
+    """A rate limit: the same person or address acted too often in a short time."""
+
+    code = "too_many_requests"
+    status = 429

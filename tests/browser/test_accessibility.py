@@ -27,6 +27,8 @@ PUBLIC = [
     "/directory/kp-teplo/",
     "/directory/kp-teplo-dyrektor/",
     "/directory/groups/kp/",
+    "/appeals/new/",
+    "/appeals/new/?kind=corruption_report",
     "/no-such-page/",
 ]
 SIGNED_IN = [
@@ -35,6 +37,8 @@ SIGNED_IN = [
     "/accounts/email/",
     "/accounts/password/change/",
     "/accounts/2fa/",
+    "/appeals/",
+    "/appeals/new/",
 ]
 
 

@@ -93,6 +93,7 @@ def _event(
     from_state: str = "",
     comment: str = "",
     is_public: bool = True,
+    to_state: str = "",
     **payload: Any,
 ) -> Event:
     return Event.objects.create(
@@ -100,7 +101,7 @@ def _event(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         from_state=from_state,
-        to_state=appeal.state,
+        to_state=to_state or appeal.state,
         comment=comment,
         is_public=is_public,
         payload=payload,

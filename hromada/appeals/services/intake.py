@@ -121,6 +121,8 @@ def appeal_submit(
                 field="is_anonymous",
             )
         details = AuthorDetails(last_name="", first_name="")
+        # The reporter's identity is recorded nowhere, not even as the actor of an event.
+        actor = None
     else:
         if not signed_in:
             raise PermissionDenied(_("Sign in to file an appeal."))
@@ -265,6 +267,7 @@ def appeal_submit(
             appeal,
             actor=actor,
             action=Event.Action.SUBMITTED,
+            to_state=State.SUBMITTED,
             channel=channel,
             registered_by=registered_by.pk if registered_by else None,
         )
@@ -272,6 +275,7 @@ def appeal_submit(
             appeal,
             actor=None,
             action=Event.Action.ROUTED,
+            to_state=State.SUBMITTED,
             is_public=False,
             addressee=decision.addressee.pk if decision.addressee else None,
             rule=decision.rule.pk if decision.rule else None,

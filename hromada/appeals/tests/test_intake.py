@@ -211,3 +211,34 @@ def test_an_urgent_request_for_public_information_is_due_in_48_hours(addressee):
         received_at=received,
     )
     assert appeal.due_at - received == timedelta(hours=48)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appeals_get_distinct_consecutive_numbers():
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race needs a server database")
+    addressee = AddresseeFactory()
+    authors = [UserFactory() for _ in range(6)]
+    barrier = threading.Barrier(len(authors))
+    numbers, errors = [], []
+
+    def file(author) -> None:
+        barrier.wait()
+        try:
+            numbers.append(submit(author, addressee=addressee).number)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=file, args=(author,)) for author in authors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 7))
