@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
 from hromada.accounts.api import router as accounts_router
+from hromada.appeals.api import router as appeals_router
 from hromada.core.api import install_error_handlers
 from hromada.directory.api import router as directory_router
 
@@ -15,3 +16,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/directory/", directory_router)
+api.add_router("/appeals/", appeals_router)

@@ -40,6 +40,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):
-        return api.create_response(
-            request, error_body("http_error", str(exc)), status=exc.status_code
-        )
+        if exc.status_code == 400:
+            # django-ninja's only 400: a body that is not JSON (or not the declared form).
+            body = error_body("malformed_request", _("The request body could not be read."))
+        else:
+            body = error_body("http_error", str(exc))
+        return api.create_response(request, body, status=exc.status_code)

@@ -156,6 +156,8 @@ def appeal_submit(
         urgency_reason = _clean_text(
             urgency_reason, field="urgency_reason", label=_("why it is urgent"), max_length=2000
         )
+    else:
+        urgency_reason = ""
     if category is not None and not category.is_active:
         raise ValidationFailed(_("This category is no longer offered."), field="category")
     if (

@@ -46,6 +46,26 @@ from hromada.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from hromada.directory.models import Addressee, Membership
 
 
+def _clean_comment(comment: str) -> str:
+    return _clean_text(
+        comment, field="comment", label=_("comment"), max_length=COMMENT_MAX, required=False
+    )
+
+
+def _staff_note(appeal: Appeal, *, actor: User, comment: str) -> Event | None:
+    """A note that goes with an action but is meant for staff: kept off the author's timeline."""
+    if not comment:
+        return None
+    return _event(
+        appeal,
+        actor=actor,
+        action=Event.Action.COMMENTED,
+        from_state=appeal.state,
+        comment=comment,
+        is_public=False,
+    )
+
+
 def _set_deadline(appeal: Appeal, *, is_simple: bool | None) -> None:
     if is_simple is None or is_simple == appeal.is_simple or appeal.extended_at:
         return
@@ -67,6 +87,7 @@ def appeal_register(
     comment: str = "",
 ) -> Appeal:
     """The appeals department registers a submitted appeal and sends it to its addressee."""
+    comment = _clean_comment(comment)
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
@@ -101,9 +122,9 @@ def appeal_register(
             actor=actor,
             action=Event.Action.REGISTERED,
             from_state=State.SUBMITTED,
-            comment=comment,
             is_public=True,
         )
+        _staff_note(appeal, actor=actor, comment=comment)
         notify(
             appeal=appeal, template="registered", recipients=author_recipients(appeal), event=event
         )
@@ -118,6 +139,7 @@ def appeal_register(
 
 def appeal_route(*, appeal_id: int, actor: User, addressee: Addressee, comment: str = "") -> Appeal:
     """Send a registered appeal to another addressee of the council (a routing correction)."""
+    comment = _clean_comment(comment)
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
@@ -156,6 +178,9 @@ def appeal_route(*, appeal_id: int, actor: User, addressee: Addressee, comment: 
 
 
 def appeal_assign(*, appeal_id: int, actor: User, executor: User, comment: str = "") -> Appeal:
+    """Give the appeal to a member of the addressee's staff; a note goes to them, not to the
+    author."""
+    comment = _clean_comment(comment)
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.assign_appeal", appeal)
@@ -182,11 +207,11 @@ def appeal_assign(*, appeal_id: int, actor: User, executor: User, comment: str =
             actor=actor,
             action=Event.Action.ASSIGNED,
             from_state=from_state,
-            comment=comment,
             is_public=True,
             executor=executor.pk,
         )
-        notify(appeal=appeal, template="assigned", recipients=[executor.email], event=event)
+        note = _staff_note(appeal, actor=actor, comment=comment)
+        notify(appeal=appeal, template="assigned", recipients=[executor.email], event=note or event)
     return appeal
 
 
@@ -243,6 +268,7 @@ def appeal_answer(
 def appeal_close(*, appeal_id: int, actor: User | None, comment: str = "") -> Appeal:
     """The author accepts the answer, the department closes it, or the job does after
     APPEAL_AUTO_CLOSE_DAYS without a dispute (``actor=None``)."""
+    comment = _clean_comment(comment)
     with transaction.atomic():
         appeal = _lock(appeal_id)
         if actor is not None and not (
@@ -359,6 +385,7 @@ def appeal_not_consider(*, appeal_id: int, actor: User, reason: str, comment: st
 def appeal_mark_duplicate(
     *, appeal_id: int, actor: User, original_id: int, comment: str = ""
 ) -> Appeal:
+    comment = _clean_comment(comment)
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
