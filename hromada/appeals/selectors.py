@@ -120,7 +120,9 @@ def _filtered(appeals: QuerySet[Appeal], filters: Filters) -> QuerySet[Appeal]:
         appeals = appeals.filter(received_at__lt=day_start(filters.received_to + ONE_DAY))
     if filters.query:
         query = normalize_search(filters.query)
-        number = Q(number__iexact=filters.query.strip())
+        # Exact matches use the unique index; numbers are kept with an upper-case initial.
+        typed = filters.query.strip()
+        number = Q(number__in={typed, typed.upper()})
         appeals = appeals.filter(number | Q(search_text__contains=query))
     return appeals
 

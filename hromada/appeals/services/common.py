@@ -136,7 +136,9 @@ def _next_number(*, last_name: str, received_at: datetime) -> str:
     JournalCounter.objects.get_or_create(year=year)
     JournalCounter.objects.filter(year=year).update(value=F("value") + 1)
     value = JournalCounter.objects.get(year=year).value
-    initial = (last_name.strip()[:1] or settings.APPEAL_ANONYMOUS_INITIAL).upper()
+    # The first letter, not the first character: "=Шевчук" or "'Ім'я" still give a letter.
+    initial = next((c for c in last_name if c.isalpha()), settings.APPEAL_ANONYMOUS_INITIAL)
+    initial = initial.upper()
     return settings.APPEAL_NUMBER_FORMAT.format(initial=initial, year=year, number=value)
 
 

@@ -92,6 +92,11 @@ def appeal_submit(
     author: User | None = None
     registered_by: User | None = None
 
+    if is_anonymous and kind != Kind.CORRUPTION_REPORT:
+        raise ValidationFailed(
+            _("Only a report of possible corruption may be anonymous (Law 393/96-ВР art. 8)."),
+            field="is_anonymous",
+        )
     if on_behalf is not None:
         if not signed_in or not actor.has_perm("appeals.register_appeal", Appeal(kind=kind)):
             raise PermissionDenied(_("Only the appeals department registers appeals for citizens."))
@@ -101,7 +106,7 @@ def appeal_submit(
                 field="channel",
             )
         registered_by = actor
-        details = on_behalf
+        details = AuthorDetails(last_name="", first_name="") if is_anonymous else on_behalf
         if kind != Kind.CORRUPTION_REPORT and not (details.last_name and details.first_name):
             raise ValidationFailed(
                 _("Law 393/96-ВР art. 5: write down the author's surname and first name."),
@@ -115,11 +120,6 @@ def appeal_submit(
                 field="address",
             )
     elif is_anonymous:
-        if kind != Kind.CORRUPTION_REPORT:
-            raise ValidationFailed(
-                _("Only a report of possible corruption may be anonymous (Law 393/96-ВР art. 8)."),
-                field="is_anonymous",
-            )
         details = AuthorDetails(last_name="", first_name="")
         # The reporter's identity is recorded nowhere, not even as the actor of an event.
         actor = None
