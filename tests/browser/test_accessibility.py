@@ -114,3 +114,41 @@ def test_signed_in_pages_and_a_form_with_errors_pass_too(page, axe):
     found["profile with errors"] = violations(page, axe)
     assert {path: problems for path, problems in found.items() if problems} == {}
     assert len(found) == len(SIGNED_IN) + 1
+
+
+def test_back_office_pages_pass_too(page, axe, settings):
+    from hromada.accounts.roles import Role
+    from hromada.appeals.tests.factories import staff_of, submit
+    from hromada.directory.tests.factories import AddresseeFactory
+
+    settings.STAFF_MFA_REQUIRED = False  # the audit is of the pages, not of the second factor
+    addressee = AddresseeFactory()
+    operator = UserFactory(roles=[Role.OPERATOR])
+    staff_of(addressee, responsible=True)
+    appeal = submit(addressee=addressee)
+    submit(addressee=None)  # one waits in triage
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(operator.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    paths = [
+        "/office/appeals/",
+        "/office/appeals/?queue=all",
+        f"/office/appeals/{appeal.pk}/",
+        "/office/appeals/new/",
+        "/office/appeals/journal/",
+        "/en/office/appeals/?queue=all",
+    ]
+    found = {}
+    for path in paths:
+        page.goto(path)
+        found[path] = violations(page, axe)
+    # An action refused with errors beside its fields.
+    page.goto(f"/office/appeals/{appeal.pk}/")
+    page.locator("#action-return summary").click()
+    page.locator("#action-return form").evaluate("form => { form.noValidate = true; }")
+    page.locator("#action-return button[type=submit]").click()
+    page.wait_for_load_state()
+    found["return without an explanation"] = violations(page, axe)
+    assert {path: problems for path, problems in found.items() if problems} == {}
