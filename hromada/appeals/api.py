@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from hromada.accounts.models import User
 from hromada.appeals import selectors, services
+from hromada.appeals.limits import refuse_flood
 from hromada.appeals.models import Appeal, Category, Channel, Kind
 from hromada.appeals.schemas import (
     AnswerIn,
@@ -50,7 +51,7 @@ from hromada.directory.models import Addressee
 router = Router(tags=["appeals"])
 BACK_OFFICE = ["appeals: back office"]
 # Documented on every signed-in endpoint, so a client (or a fuzzer) knows the error shape.
-REFUSALS = frozenset({400, 401, 403, 404, 409, 422})
+REFUSALS = frozenset({400, 401, 403, 404, 409, 422, 429})
 
 
 def answers(status: int, schema) -> dict:
@@ -277,6 +278,7 @@ def _submit(request, payload: AppealIn, files=()) -> Appeal:
                 _("A complaint about an answer is filed by that appeal's author."),
                 field="complaint_about",
             )
+    refuse_flood(request, anonymous=payload.is_anonymous)
     return services.appeal_submit(
         actor=request.auth,
         channel=Channel.API,

@@ -252,6 +252,9 @@ class Appeal(models.Model):
     )
 
     received_at = models.DateTimeField(_("received"))
+    # A reopened appeal is considered anew: its term counts from the reopening (empty: from
+    # receipt).
+    term_started_at = models.DateTimeField(_("term counted from"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"))
     extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
@@ -356,20 +359,24 @@ class Appeal(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def term_start(self):
+        return self.term_started_at or self.received_at
+
     def deadline_basis(self) -> str:
         """Why the appeal is due when it is, in the language of whoever reads it."""
         if self.extended_at:
             try:
                 return deadlines.extend(
-                    deadlines.deadline_for(self.kind, self.received_at),
-                    self.received_at,
+                    deadlines.deadline_for(self.kind, self.term_start),
+                    self.term_start,
                     kind=self.kind,
-                    at=self.received_at,
+                    at=self.term_start,
                 ).basis
             except ApplicationError:
                 return ""
         return deadlines.deadline_for(
-            self.kind, self.received_at, simple=self.is_simple, urgent=self.is_urgent
+            self.kind, self.term_start, simple=self.is_simple, urgent=self.is_urgent
         ).basis
 
 

@@ -10,10 +10,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hromada.appeals.models import Appeal, Event, Notification
+from hromada.accounts.models import User
+from hromada.accounts.roles import Role
+from hromada.appeals.models import Appeal, Event, Kind, Notification
 from hromada.directory.models import Membership
 
 # template -> the subject line's format; the body is appeals/email/<template>.txt
@@ -78,29 +81,51 @@ def author_recipients(appeal: Appeal) -> list[str]:
     return emails
 
 
-def addressee_recipients(appeal: Appeal, *, responsible_only: bool = True) -> list[str]:
+def officer_recipients() -> list[str]:
+    """The designated anti-corruption officers: the only staff who hear of such reports."""
+    return list(
+        User.objects.filter(groups__name=Role.ANTICORRUPTION, is_active=True)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def addressee_recipients(appeal: Appeal) -> list[str]:
+    """Who receives the addressee's work: its responsible staff (the officers, for a report
+    of possible corruption, whoever its addressee)."""
+    if appeal.kind == Kind.CORRUPTION_REPORT:
+        return officer_recipients()
     if appeal.addressee_id is None:
         return []
-    members = Membership.objects.filter(addressee_id=appeal.addressee_id, user__is_active=True)
-    if responsible_only:
-        members = members.filter(is_responsible=True)
-    return list(members.values_list("user__email", flat=True))
-
-
-def head_recipients(appeal: Appeal) -> list[str]:
-    """Escalation goes to the responsible staff of the addressee's parent (its head)."""
-    addressee = appeal.addressee
-    if addressee is None or addressee.parent_id is None:
-        return [settings.APPEALS_DEPARTMENT_EMAIL] if settings.APPEALS_DEPARTMENT_EMAIL else []
     return list(
         Membership.objects.filter(
-            addressee_id=addressee.parent_id, is_responsible=True, user__is_active=True
+            addressee_id=appeal.addressee_id, is_responsible=True, user__is_active=True
         ).values_list("user__email", flat=True)
     )
 
 
-def department_recipients() -> list[str]:
-    return [settings.APPEALS_DEPARTMENT_EMAIL] if settings.APPEALS_DEPARTMENT_EMAIL else []
+def department_recipients(appeal: Appeal) -> list[str]:
+    """The appeals department's mailbox; never told of a report of possible corruption."""
+    if appeal.kind == Kind.CORRUPTION_REPORT or not settings.APPEALS_DEPARTMENT_EMAIL:
+        return []
+    return [settings.APPEALS_DEPARTMENT_EMAIL]
+
+
+def head_recipients(appeal: Appeal) -> list[str]:
+    """Escalation goes to the responsible staff of the addressee's parent (its head); with
+    none there, to the appeals department. Corruption reports stay with the officers."""
+    if appeal.kind == Kind.CORRUPTION_REPORT:
+        return officer_recipients()
+    addressee = appeal.addressee
+    if addressee is not None and addressee.parent_id is not None:
+        heads = list(
+            Membership.objects.filter(
+                addressee_id=addressee.parent_id, is_responsible=True, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+        if heads:
+            return heads
+    return department_recipients(appeal)
 
 
 def _mail_domain() -> str:
@@ -129,7 +154,16 @@ def render(notification: Notification) -> EmailMessage:
 
 
 def notification_deliver(notification_id: int) -> bool:
-    """Send one owed e-mail unless it was sent; True when this call sent it."""
+    """Send one owed e-mail unless it was sent; True when this call sent it.
+
+    The attempt is counted and committed first, so a mail server that keeps failing uses up
+    TASK_MAX_ATTEMPTS; the sending itself holds the row lock, so two tasks for the same
+    e-mail (a retry racing a slow original) send it once.
+    """
+    if not Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
+        attempts=F("attempts") + 1
+    ):
+        return False
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
@@ -139,7 +173,6 @@ def notification_deliver(notification_id: int) -> bool:
         )
         if notification is None:
             return False
-        Notification.objects.filter(pk=notification.pk).update(attempts=notification.attempts + 1)
         render(notification).send()
         notification.sent_at = timezone.now()
         notification.save(update_fields=["sent_at"])

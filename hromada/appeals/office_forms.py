@@ -273,7 +273,7 @@ class RegisterForm(ActionForm):
         empty_label=_("Keep as it is"),
     )
     is_simple = forms.BooleanField(required=False)
-    comment = _text(_("Comment for the author"))
+    comment = _text(_("Internal note (staff only)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,13 +281,7 @@ class RegisterForm(ActionForm):
         if self.appeal.addressee_id is None:
             self.fields["addressee"].empty_label = _("Choose…")
         self.fields["category"].initial = self.appeal.category_id
-        if self.appeal.kind in deadlines.APPEAL_KINDS and not self.appeal.extended_at:
-            self.fields["is_simple"].initial = self.appeal.is_simple
-            self.fields["is_simple"].label = _(
-                "Needs no extra study: answer within %(days)d days (Law 393/96-ВР art. 20)"
-            ) % {"days": settings.APPEAL_SIMPLE_DEADLINE_DAYS}
-        else:
-            del self.fields["is_simple"]
+        offer_simple(self)
 
     def arguments(self) -> dict:
         data = self.cleaned_data
@@ -309,12 +303,34 @@ class RouteForm(ActionForm):
             self.fields["addressee"].queryset = _addressees().exclude(pk=self.appeal.addressee_id)
 
 
+def offer_simple(form) -> None:
+    """The "needs no extra study" choice, where the law allows it (art. 20: 15 days) and the
+    deadline was not extended yet."""
+    if form.appeal.kind in deadlines.APPEAL_KINDS and not form.appeal.extended_at:
+        form.fields["is_simple"].initial = form.appeal.is_simple
+        form.fields["is_simple"].label = _(
+            "Needs no extra study: answer within %(days)d days (Law 393/96-ВР art. 20)"
+        ) % {"days": settings.APPEAL_SIMPLE_DEADLINE_DAYS}
+    else:
+        del form.fields["is_simple"]
+
+
 class AssignForm(ActionForm):
     executor = forms.ModelChoiceField(label=_("Executor"), queryset=User.objects.none())
-    comment = _text(_("Comment"))
+    is_simple = forms.BooleanField(required=False)
+    comment = _text(_("Note for the executor (staff only)"))
+
+    def arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "executor": data["executor"],
+            "is_simple": data["is_simple"] if "is_simple" in self.fields else None,
+            "comment": data["comment"],
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_simple(self)
         self.fields["executor"].queryset = User.objects.filter(
             memberships__addressee_id=self.appeal.addressee_id, is_active=True
         ).order_by("last_name", "first_name", "pk")
@@ -343,7 +359,7 @@ def extension_limit(appeal: Appeal) -> tuple[date | None, str]:
         return None, str(_("An urgent request cannot be extended."))
     current = deadlines.Deadline(appeal.due_at, "", working_days=False)
     try:
-        latest = deadlines.extend(current, appeal.received_at, kind=appeal.kind)
+        latest = deadlines.extend(current, appeal.term_start, kind=appeal.kind)
     except ValidationFailed as exc:
         return None, exc.message
     return latest.due_at.astimezone(deadlines.KYIV).date(), str(latest.basis)

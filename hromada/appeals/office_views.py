@@ -293,7 +293,7 @@ ACTIONS: dict[str, Action] = {
         office_forms.ReturnForm,
         services.appeal_return,
         "appeals.register_appeal",
-        (State.SUBMITTED, State.REGISTERED),
+        (State.SUBMITTED, State.REGISTERED, State.ASSIGNED),
         gettext_lazy("The appeal is returned to the author with the explanation."),
     ),
     "forward": Action(

@@ -49,7 +49,7 @@ def _staff_recipients(appeal: Appeal) -> list[str]:
     emails = addressee_recipients(appeal)
     if appeal.executor_id:
         emails.append(appeal.executor.email)
-    return emails + department_recipients()
+    return emails + department_recipients(appeal)
 
 
 @periodic(every=timedelta(hours=1))
@@ -127,6 +127,11 @@ def watch_deadlines() -> dict[str, int]:
                     payload={"to": heads},
                 )
                 notify(appeal=appeal, template="escalated", recipients=heads, event=escalated)
+            else:
+                # No head with staff and no department mailbox: say so where operators look.
+                logger.warning(
+                    "overdue appeal with nobody to escalate to", extra={"appeal": appeal.pk}
+                )
             overdue += 1
     if reminded or overdue:
         logger.info("deadlines", extra={"reminded": reminded, "overdue": overdue})

@@ -4,7 +4,6 @@ author and co-signers do with it. Each view parses, calls one service and render
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
-from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,9 +27,10 @@ from hromada.appeals.forms import (
     RatingForm,
     kind_guide,
 )
+from hromada.appeals.limits import refuse_flood
 from hromada.appeals.models import OPEN_STATES, Appeal, Kind, State
 from hromada.core.deadlines import KYIV
-from hromada.core.errors import ApplicationError, NotFound, TooManyRequests
+from hromada.core.errors import ApplicationError, NotFound
 from hromada.directory.models import Addressee
 
 MY_PAGE_SIZE = 20
@@ -88,7 +88,7 @@ def _appeal_form(request):
         if form.is_valid():
             arguments = form.service_arguments(complaint_about)
             try:
-                _refuse_flood(request, anonymous=arguments["is_anonymous"])
+                refuse_flood(request, anonymous=arguments["is_anonymous"])
                 appeal = services.appeal_submit(
                     # An anonymous report must not record who sent it, not even as the actor.
                     actor=None if arguments["is_anonymous"] else request.user,
@@ -145,7 +145,7 @@ def _anonymous_form(request):
     form = AnonymousReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _refuse_flood(request, anonymous=True)
+            refuse_flood(request, anonymous=True)
             appeal = services.appeal_submit(
                 actor=None,
                 kind=Kind.CORRUPTION_REPORT,
@@ -163,14 +163,6 @@ def _anonymous_form(request):
         "appeals/new_anonymous.html",
         {"form": form, "action": f"{reverse('appeals:new')}?kind={Kind.CORRUPTION_REPORT}"},
     )
-
-
-def _refuse_flood(request, *, anonymous: bool) -> None:
-    """A resident files at most APPEAL_RATE_LIMIT appeals, and one address at most
-    APPEAL_ANONYMOUS_RATE_LIMIT anonymous reports, so the forms cannot be used for spam."""
-    action = "appeal_submit_anonymous" if anonymous else "appeal_submit"
-    if not ratelimit.consume(request, action=action, user=None if anonymous else request.user):
-        raise TooManyRequests(_("Too many appeals in a short time. Please try again in an hour."))
 
 
 def _anonymous_confirmation(request, appeal: Appeal):

@@ -73,7 +73,11 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "user_id": getattr(getattr(request, "user", None), "pk", None),
+                    # A view that must not link its request to a person (an anonymous report
+                    # filed while signed in) sets request.log_anonymously.
+                    "user_id": None
+                    if getattr(request, "log_anonymously", False)
+                    else getattr(getattr(request, "user", None), "pk", None),
                 },
             )
             return response

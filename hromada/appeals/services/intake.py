@@ -330,20 +330,20 @@ def appeal_submit(
         )
         for user in signer_users:
             notify(appeal=appeal, template="sign_request", recipients=[user.email], event=submitted)
-        if kind != Kind.CORRUPTION_REPORT:
-            if direct:
-                notify(
-                    appeal=appeal,
-                    template="new_for_addressee",
-                    recipients=addressee_recipients(appeal),
-                    event=submitted,
-                )
+        # The officers hear of every report of possible corruption at once; nobody else does.
+        if direct or kind == Kind.CORRUPTION_REPORT:
             notify(
                 appeal=appeal,
-                template="department_copy",
-                recipients=department_recipients(),
+                template="new_for_addressee",
+                recipients=addressee_recipients(appeal),
                 event=submitted,
             )
+        notify(
+            appeal=appeal,
+            template="department_copy",
+            recipients=department_recipients(appeal),
+            event=submitted,
+        )
     return appeal
 
 

@@ -67,14 +67,22 @@ def _staff_note(appeal: Appeal, *, actor: User, comment: str) -> Event | None:
 
 
 def _set_deadline(appeal: Appeal, *, is_simple: bool | None) -> None:
+    """Law 393/96-ВР art. 20: an appeal that needs no extra study is answered at once, within
+    15 days; the choice is made before that term has run out, and not after an extension."""
     if is_simple is None or is_simple == appeal.is_simple or appeal.extended_at:
         return
     if appeal.kind not in deadlines.APPEAL_KINDS:
         raise ValidationFailed(
             _("Only an appeal under Law 393/96-ВР can be simple."), field="is_simple"
         )
+    due_at = deadlines.deadline_for(appeal.kind, appeal.term_start, simple=is_simple).due_at
+    if is_simple and due_at < timezone.now():
+        raise ValidationFailed(
+            _("Too late: the short term for an appeal that needs no extra study has passed."),
+            field="is_simple",
+        )
     appeal.is_simple = is_simple
-    appeal.due_at = deadlines.deadline_for(appeal.kind, appeal.received_at, simple=is_simple).due_at
+    appeal.due_at = due_at
 
 
 def appeal_register(
@@ -177,9 +185,16 @@ def appeal_route(*, appeal_id: int, actor: User, addressee: Addressee, comment: 
     return appeal
 
 
-def appeal_assign(*, appeal_id: int, actor: User, executor: User, comment: str = "") -> Appeal:
+def appeal_assign(
+    *,
+    appeal_id: int,
+    actor: User,
+    executor: User,
+    comment: str = "",
+    is_simple: bool | None = None,
+) -> Appeal:
     """Give the appeal to a member of the addressee's staff; a note goes to them, not to the
-    author."""
+    author. Whoever assigns may also judge that it needs no extra study (a shorter term)."""
     comment = _clean_comment(comment)
     with transaction.atomic():
         appeal = _lock(appeal_id)
@@ -201,6 +216,7 @@ def appeal_assign(*, appeal_id: int, actor: User, executor: User, comment: str =
         from_state = appeal.state
         appeal.executor = executor
         appeal.state = State.ASSIGNED
+        _set_deadline(appeal, is_simple=is_simple)
         appeal.save()
         event = _event(
             appeal,
@@ -452,7 +468,7 @@ def appeal_extend(
         if appeal.is_urgent:
             raise ValidationFailed(_("An urgent request cannot be extended."), field="new_due")
         current = deadlines.Deadline(appeal.due_at, "", working_days=False)
-        extended = deadlines.extend(current, appeal.received_at, kind=appeal.kind, new_due=new_due)
+        extended = deadlines.extend(current, appeal.term_start, kind=appeal.kind, new_due=new_due)
         previous = appeal.due_at
         appeal.due_at = extended.due_at
         appeal.extended_at = timezone.now()
@@ -511,7 +527,12 @@ def _reopen(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     now = timezone.now()
     appeal.state = State.REOPENED
     appeal.closed_at = None
-    appeal.due_at = deadlines.deadline_for(appeal.kind, now, urgent=appeal.is_urgent).due_at
+    # Considered anew: a new term from today, which may be extended again (art. 20).
+    appeal.term_started_at = now
+    appeal.extended_at = None
+    appeal.due_at = deadlines.deadline_for(
+        appeal.kind, now, simple=appeal.is_simple, urgent=appeal.is_urgent
+    ).due_at
     appeal.is_overdue = False
     appeal.save()
     event = _event(
@@ -526,7 +547,7 @@ def _reopen(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
         appeal=appeal,
         template="reopened",
         recipients=addressee_recipients(appeal)
-        + department_recipients()
+        + department_recipients(appeal)
         + ([appeal.executor.email] if appeal.executor_id else []),
         event=event,
     )
@@ -587,7 +608,7 @@ def appeal_rate(
             notify(
                 appeal=appeal,
                 template="low_rating",
-                recipients=department_recipients() + addressee_recipients(appeal),
+                recipients=department_recipients(appeal) + addressee_recipients(appeal),
                 event=event,
             )
         if dispute:

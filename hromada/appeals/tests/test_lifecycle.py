@@ -327,3 +327,35 @@ def test_corruption_reports_are_seen_only_by_the_designated_officers(people):
     assert not report.notifications.filter(template="department_copy").exists()
     assert len(mail.outbox) == 0  # nothing is sent before the worker runs
     assert Event.objects.filter(appeal=report, action="answered").exists()
+
+
+def test_a_reopened_appeal_has_a_new_term_that_may_be_extended(addressee, head):
+    author = UserFactory()
+    with time_machine.travel(RECEIVED):
+        appeal = submit(author, addressee=addressee)
+        services.appeal_extend(appeal_id=appeal.pk, actor=head, reason="Експертиза")
+    with time_machine.travel(datetime(2026, 4, 10, 10, tzinfo=KYIV)):
+        services.appeal_answer(appeal_id=appeal.pk, actor=head, text="Так")
+    with time_machine.travel(datetime(2026, 4, 20, 10, tzinfo=KYIV)):
+        services.appeal_reopen(appeal_id=appeal.pk, actor=author, reason="Не зроблено")
+        appeal.refresh_from_db()
+        assert appeal.due_at.astimezone(KYIV).date() == date(2026, 5, 20)
+        assert appeal.extended_at is None
+        assert "ст. 20: протягом 1 місяця" in str(appeal.deadline_basis())
+        services.appeal_extend(appeal_id=appeal.pk, actor=head, reason="Знову експертиза")
+    appeal.refresh_from_db()
+    assert appeal.due_at.astimezone(KYIV).date() == date(2026, 6, 4)  # 45 days from 20 April
+
+
+def test_needing_no_extra_study_is_judged_before_its_short_term_runs_out(addressee, head):
+    executor = staff_of(addressee)
+    with time_machine.travel(RECEIVED):
+        early, late = submit(addressee=addressee), submit(addressee=addressee)
+        services.appeal_assign(appeal_id=early.pk, actor=head, executor=executor, is_simple=True)
+    early.refresh_from_db()
+    assert early.is_simple and early.due_at.astimezone(KYIV).date() == date(2026, 3, 17)
+    with time_machine.travel(RECEIVED + timedelta(days=16)):
+        before = snapshot(late)
+        with pytest.raises(ValidationFailed, match="Too late"):
+            services.appeal_assign(appeal_id=late.pk, actor=head, executor=executor, is_simple=True)
+        assert snapshot(late) == before

@@ -201,3 +201,46 @@ def test_a_worker_killed_while_sending_does_not_lose_the_email_nor_send_it_twice
     accepted.refresh_from_db()
     assert accepted.sent_at is not None
     assert Event.objects.filter(appeal=appeal, action="submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_uses_up_the_attempts(addressee, settings):
+    from smtplib import SMTPException
+
+    appeal = submit(addressee=addressee)
+    accepted = Notification.objects.get(appeal=appeal, template="accepted")
+    settings.EMAIL_BACKEND = "hromada.appeals.tests.test_tasks.BrokenBackend"
+    for attempt in (1, 2):
+        with pytest.raises(SMTPException):
+            notification_deliver(accepted.pk)
+        accepted.refresh_from_db()
+        assert (accepted.attempts, accepted.sent_at) == (attempt, None)
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        from smtplib import SMTPException
+
+        raise SMTPException("mail server down")
+
+
+@pytest.mark.django_db
+def test_corruption_reports_are_mailed_to_the_officers_only(settings):
+    from hromada.accounts.roles import Role
+
+    settings.APPEALS_DEPARTMENT_EMAIL = "zvernennia@rada.example"
+    officer = UserFactory(roles=[Role.ANTICORRUPTION])
+    addressee = AddresseeFactory()
+    staff_of(addressee, responsible=True)
+    with time_machine.travel(RECEIVED):
+        submit(kind="corruption_report", addressee=addressee)
+    with time_machine.travel(datetime(2026, 4, 30, 12, tzinfo=KYIV)):
+        watch_deadlines.call()
+    staff_mail = set(
+        Notification.objects.exclude(template="accepted").values_list("recipient", flat=True)
+    )
+    assert staff_mail == {officer.email}
+    assert Notification.objects.filter(template="escalated", recipient=officer.email).exists()
