@@ -124,14 +124,6 @@ class RoutingRule(models.Model):
         verbose_name = _("routing rule")
         verbose_name_plural = _("routing rules")
         ordering = ["priority", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["category", "district"],
-                condition=Q(is_active=True),
-                name="routing_rule_one_active_per_key",
-                nulls_distinct=False,
-            )
-        ]
 
     def __str__(self) -> str:
         where = self.district or _("anywhere")

@@ -119,11 +119,15 @@ def _filtered(appeals: QuerySet[Appeal], filters: Filters) -> QuerySet[Appeal]:
     if filters.received_to:
         appeals = appeals.filter(received_at__lt=day_start(filters.received_to + ONE_DAY))
     if filters.query:
-        query = normalize_search(filters.query)
         # Exact matches use the unique index; numbers are kept with an upper-case initial.
         typed = filters.query.strip()
         number = Q(number__in={typed, typed.upper()})
-        appeals = appeals.filter(number | Q(search_text__contains=query))
+        # Every word, in any order (as the directory's search): "Шевченка ліхтар" finds
+        # "ліхтар на вулиці Шевченка".
+        words = Q()
+        for word in normalize_search(filters.query).split()[:8]:
+            words &= Q(search_text__contains=word)
+        appeals = appeals.filter(number | words)
     return appeals
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 import zipfile
+from typing import NoReturn
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -72,17 +73,40 @@ ODF_TYPES = {
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
+# Word keeps macros in Macros/VBA/_VBA_PROJECT, Excel in _VBA_PROJECT_CUR/VBA/_VBA_PROJECT.
+OLE2_MACRO_NAMES = ("_VBA_PROJECT".encode("utf-16-le"),)
+MACROS = ("", "")  # what _zip_document answers for a document that carries macros
+
+
+def _ole2_has_macros(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    return any(name in content for name in OLE2_MACRO_NAMES)
+
+
+def _refuse_macros(upload: UploadedFile, field: str) -> NoReturn:
+    raise ValidationFailed(
+        _("«%(name)s» contains macros. Save it without macros, or as PDF, and attach it again.")
+        % {"name": upload.name},
+        field=field,
+    )
+
+
 def _zip_document(upload: UploadedFile) -> tuple[str, str] | None:
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
                 mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # OpenDocument keeps macros under Basic/ or Scripts/.
                 if mimetype in ODF_TYPES:
+                    if any(name.startswith(("Basic/", "Scripts/")) for name in names):
+                        return MACROS
                     return ODF_TYPES[mimetype], mimetype
-            if "[Content_Types].xml" in names and not any(
-                name.lower().endswith("vbaproject.bin") for name in names
-            ):
+            if "[Content_Types].xml" in names:
+                if any(name.lower().endswith(("vbaproject.bin", "vbadata.xml")) for name in names):
+                    return MACROS
                 for part, found in OOXML_PARTS.items():
                     if part in names:
                         return found
@@ -110,10 +134,15 @@ def validate_document(
             return "pdf", "application/pdf"
         if head.startswith(OLE2_MAGIC):
             # Word 97-2003, Excel 97-2003: the container alone does not say which; both are
-            # served as a download, never rendered.
+            # served as a download, never rendered. Macros live in a storage whose name the
+            # container's directory holds in UTF-16.
+            if _ole2_has_macros(upload):
+                _refuse_macros(upload, field)
             return "doc", "application/msword"
         if head.startswith(b"PK\x03\x04"):
             found = _zip_document(upload)
+            if found == MACROS:
+                _refuse_macros(upload, field)
             if found:
                 return found
         else:

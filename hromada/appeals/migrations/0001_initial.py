@@ -255,10 +255,6 @@ class Migration(migrations.Migration):
             model_name='rating',
             constraint=models.CheckConstraint(condition=models.Q(('quality__gte', 1), ('quality__lte', 5), ('speed__gte', 1), ('speed__lte', 5), ('completeness__gte', 1), ('completeness__lte', 5)), name='rating_scores_1_to_5'),
         ),
-        migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('category', 'district'), name='routing_rule_one_active_per_key', nulls_distinct=False),
-        ),
         migrations.AddIndex(
             model_name='appeal',
             index=models.Index(fields=['state', 'due_at', 'id'], name='appeal_state_due'),

@@ -223,3 +223,23 @@ def _repeated_of(appeal: Appeal) -> Appeal | None:
 
 
 # --- Intake ---------------------------------------------------------------------------------
+
+
+def _flag_if_repeated(appeal: Appeal) -> None:
+    """Flag the appeal for the operator when it seems to repeat an answered one (art. 8);
+    checked again whenever it reaches a new addressee."""
+    if appeal.repeated_of_id is not None:
+        return
+    repeated = _repeated_of(appeal)
+    if repeated is None:
+        return
+    Appeal.objects.filter(pk=appeal.pk).update(repeated_of=repeated)
+    appeal.repeated_of = repeated
+    _event(
+        appeal,
+        actor=None,
+        action=Event.Action.REPEATED,
+        is_public=False,
+        comment=_("Possibly repeats %(number)s, already answered.") % {"number": repeated.number},
+        original=repeated.pk,
+    )

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -38,9 +39,9 @@ from hromada.appeals.services.common import (
     _clean_text,
     _event,
     _files_removed_on_failure,
+    _flag_if_repeated,
     _lock,
     _next_number,
-    _repeated_of,
     _search_text,
     _store_attachments,
 )
@@ -119,6 +120,10 @@ def appeal_submit(
                 _("Write down where to send the answer: an address, an e-mail or a phone."),
                 field="address",
             )
+        # The resident follows it in their cabinet when the e-mail is an account's verified
+        # one: the notices go to that address anyway, so the link reveals nothing more.
+        if details.email and not is_anonymous:
+            author = _account_with_verified_email(details.email)
     elif is_anonymous:
         details = AuthorDetails(last_name="", first_name="")
         # The reporter's identity is recorded nowhere, not even as the actor of an event.
@@ -160,6 +165,10 @@ def appeal_submit(
         urgency_reason = ""
     if category is not None and not category.is_active:
         raise ValidationFailed(_("This category is no longer offered."), field="category")
+    if kind == Kind.PROBLEM_REPORT and category is not None and not category.for_problem_reports:
+        raise ValidationFailed(
+            _("This category is not for problem reports; choose another."), field="category"
+        )
     if (
         kind == Kind.PROBLEM_REPORT
         and category is None
@@ -308,19 +317,7 @@ def appeal_submit(
                     "unconsidered (art. 8)."
                 ),
             )
-        repeated = _repeated_of(appeal)
-        if repeated is not None:
-            Appeal.objects.filter(pk=appeal.pk).update(repeated_of=repeated)
-            appeal.repeated_of = repeated
-            _event(
-                appeal,
-                actor=None,
-                action=Event.Action.REPEATED,
-                is_public=False,
-                comment=_("Possibly repeats %(number)s, already answered.")
-                % {"number": repeated.number},
-                original=repeated.pk,
-            )
+        _flag_if_repeated(appeal)
 
         notify(
             appeal=appeal,
@@ -377,6 +374,17 @@ def _co_signers(emails: Sequence[str], *, author: User | None) -> list[User]:
     return list(users.values())
 
 
+def _account_with_verified_email(email: str) -> User | None:
+    address = (
+        EmailAddress.objects.filter(
+            email__iexact=email.strip(), verified=True, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    return address.user if address else None
+
+
 def signer_confirm(*, appeal_id: int, user: User) -> Signer:
     with transaction.atomic():
         appeal = _lock(appeal_id)
@@ -385,6 +393,15 @@ def signer_confirm(*, appeal_id: int, user: User) -> Signer:
             raise NotFound(_("No such appeal."))
         if signer.confirmed_at:
             raise Conflict(_("You have already signed this appeal."))
+        # Law 393/96-ВР art. 5: each signer of a collective appeal gives what an author does.
+        missing = profile_missing_fields(user)
+        if missing:
+            raise ValidationFailed(
+                _("Complete your profile first; missing: %(fields)s.")
+                % {"fields": ", ".join(str(label) for _name, label in missing)},
+                code="profile_incomplete",
+                extra={"missing": [name for name, _label in missing]},
+            )
         if appeal.state not in OPEN_STATES:
             raise Conflict(_("The appeal is already decided; it can no longer be signed."))
         signer.confirmed_at = timezone.now()

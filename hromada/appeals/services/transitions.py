@@ -37,6 +37,7 @@ from hromada.appeals.services.common import (
     _clean_text,
     _event,
     _files_removed_on_failure,
+    _flag_if_repeated,
     _lock,
     _refuse_state,
     _store_attachments,
@@ -115,6 +116,7 @@ def appeal_register(
         appeal.registered_at = timezone.now()
         appeal.registered_by = actor
         appeal.save()
+        _flag_if_repeated(appeal)
         if previous != new_id:
             _event(
                 appeal,
@@ -165,6 +167,7 @@ def appeal_route(*, appeal_id: int, actor: User, addressee: Addressee, comment: 
         appeal.executor = None
         appeal.state = State.REGISTERED
         appeal.save()
+        _flag_if_repeated(appeal)
         event = _event(
             appeal,
             actor=actor,

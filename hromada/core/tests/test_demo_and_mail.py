@@ -24,7 +24,7 @@ def test_demo_data_loads_once_and_a_second_run_duplicates_nothing(settings):
     printed = out.getvalue()
     assert "hromada-demo-2026" in printed and "operator@novoiarsk.example" in printed
     roles = {role for user in User.objects.all() for role in user.roles}
-    assert roles == {"operator", "executor", "moderator", "administrator"}
+    assert roles == {"operator", "executor", "moderator", "administrator", "anticorruption"}
 
 
 def test_demo_data_is_never_created_in_production(settings):
