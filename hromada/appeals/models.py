@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from hromada.core import deadlines
 from hromada.core.errors import ApplicationError
@@ -409,7 +408,7 @@ class Event(models.Model):
         REOPENED = "reopened", _("Reopened")
         DUPLICATE = "duplicate", _("Marked as a duplicate")
         RATED = "rated", _("Answer rated")
-        CALLED_BACK = "called_back", pgettext_lazy("appeal event", "Called back")
+        CALLED_BACK = "called_back", _("Called back")
         SIGNED = "signed", _("Co-signer confirmed")
         REMINDED = "reminded", _("Deadline reminder sent")
         OVERDUE = "overdue", _("Deadline passed")

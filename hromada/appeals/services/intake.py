@@ -95,7 +95,11 @@ def appeal_submit(
 
     if is_anonymous and kind != Kind.CORRUPTION_REPORT:
         raise ValidationFailed(
-            _("Only a report of possible corruption may be anonymous (Law 393/96-ВР art. 8)."),
+            _(
+                "Only a report of possible corruption may be anonymous (the Law on Prevention "
+                "of Corruption); Law 393/96-ВР art. 8 leaves other anonymous appeals "
+                "unconsidered."
+            ),
             field="is_anonymous",
         )
     if on_behalf is not None:

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from hromada.accounts.roles import Role
 from hromada.accounts.tests.factories import UserFactory
@@ -30,3 +31,10 @@ def executor(addressee):
 @pytest.fixture
 def citizen(db):
     return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield

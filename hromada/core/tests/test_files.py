@@ -3,6 +3,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from hromada.core.errors import ValidationFailed
@@ -77,3 +78,9 @@ def test_anything_else_is_refused_whatever_its_name(upload):
 def test_size_is_checked_first():
     with pytest.raises(ValidationFailed, match="too large"):
         validate_document(SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * 2000), max_bytes=1000)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
