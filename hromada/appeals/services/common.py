@@ -115,11 +115,12 @@ def _lock(appeal_id: int) -> Appeal:
         raise NotFound(_("No such appeal.")) from exc
 
 
-def _refuse_state(appeal: Appeal, allowed: Iterable[str], doing: str) -> None:
+def _refuse_state(appeal: Appeal, allowed: Iterable[str], message: str) -> None:
+    """Refuse an action the appeal's state does not allow; ``message`` names the state with
+    %(state)s, a whole sentence per action, so that it translates well."""
     if appeal.state not in allowed:
         raise Conflict(
-            _("The appeal is “%(state)s”: it cannot be %(doing)s now.")
-            % {"state": appeal.get_state_display(), "doing": doing},
+            message % {"state": appeal.get_state_display()},
             extra={"state": appeal.state},
         )
 

@@ -100,7 +100,11 @@ def appeal_register(
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
-        _refuse_state(appeal, [State.SUBMITTED], _("registered"))
+        _refuse_state(
+            appeal,
+            [State.SUBMITTED],
+            _("Only a submitted appeal can be registered; this one is “%(state)s”."),
+        )
         addressee = addressee or appeal.addressee
         # Reports of possible corruption stay with the designated officers, addressee or not.
         if addressee is None and appeal.kind != Kind.CORRUPTION_REPORT:
@@ -156,7 +160,7 @@ def appeal_route(*, appeal_id: int, actor: User, addressee: Addressee, comment: 
         _refuse_state(
             appeal,
             [State.REGISTERED, State.ASSIGNED, State.IN_PROGRESS, State.REOPENED],
-            _("sent to another addressee"),
+            _("An appeal that is “%(state)s” cannot be sent to another addressee."),
         )
         if addressee.pk == appeal.addressee_id:
             raise ValidationFailed(
@@ -205,7 +209,7 @@ def appeal_assign(
         _refuse_state(
             appeal,
             [State.REGISTERED, State.ASSIGNED, State.IN_PROGRESS, State.REOPENED],
-            _("assigned"),
+            _("An appeal that is “%(state)s” cannot be assigned to an executor."),
         )
         if not (
             Membership.objects.filter(addressee_id=appeal.addressee_id, user=executor).exists()
@@ -238,7 +242,11 @@ def appeal_start(*, appeal_id: int, actor: User) -> Appeal:
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.work_on_appeal", appeal)
-        _refuse_state(appeal, [State.ASSIGNED, State.REOPENED], _("taken into work"))
+        _refuse_state(
+            appeal,
+            [State.ASSIGNED, State.REOPENED],
+            _("An appeal that is “%(state)s” cannot be taken into work; assign it first."),
+        )
         from_state = appeal.state
         appeal.state = State.IN_PROGRESS
         appeal.save()
@@ -258,7 +266,7 @@ def appeal_answer(
         _refuse_state(
             appeal,
             [State.REGISTERED, State.ASSIGNED, State.IN_PROGRESS, State.REOPENED],
-            _("answered"),
+            _("An appeal that is “%(state)s” cannot be answered."),
         )
         from_state = appeal.state
         now = timezone.now()
@@ -295,7 +303,11 @@ def appeal_close(*, appeal_id: int, actor: User | None, comment: str = "") -> Ap
             or actor.has_perm("appeals.register_appeal", appeal)
         ):
             _check_permission(actor, "appeals.register_appeal", appeal)
-        _refuse_state(appeal, [State.ANSWERED], _("closed"))
+        _refuse_state(
+            appeal,
+            [State.ANSWERED],
+            _("Only an answered appeal can be closed; this one is “%(state)s”."),
+        )
         appeal.state = State.CLOSED
         appeal.closed_at = timezone.now()
         appeal.save()
@@ -317,7 +329,11 @@ def appeal_return(*, appeal_id: int, actor: User, explanation: str) -> Appeal:
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
-        _refuse_state(appeal, [State.SUBMITTED, State.REGISTERED, State.ASSIGNED], _("returned"))
+        _refuse_state(
+            appeal,
+            [State.SUBMITTED, State.REGISTERED, State.ASSIGNED],
+            _("An appeal that is “%(state)s” can no longer be returned to its author."),
+        )
         limit = deadlines.appeal_return_deadline(appeal.received_at)
         if timezone.now() > limit.due_at:
             raise Conflict(
@@ -350,7 +366,11 @@ def appeal_forward(*, appeal_id: int, actor: User, to: str, comment: str = "") -
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
-        _refuse_state(appeal, [State.SUBMITTED, State.REGISTERED, State.ASSIGNED], _("forwarded"))
+        _refuse_state(
+            appeal,
+            [State.SUBMITTED, State.REGISTERED, State.ASSIGNED],
+            _("An appeal that is “%(state)s” can no longer be forwarded."),
+        )
         limit = deadlines.appeal_forward_deadline(appeal.received_at)
         if timezone.now() > limit.due_at:
             raise Conflict(
@@ -387,7 +407,7 @@ def appeal_not_consider(*, appeal_id: int, actor: User, reason: str, comment: st
         _refuse_state(
             appeal,
             [State.SUBMITTED, State.REGISTERED, State.ASSIGNED, State.IN_PROGRESS],
-            _("left unconsidered"),
+            _("An appeal that is “%(state)s” can no longer be left unconsidered."),
         )
         text = str(NOT_CONSIDERED_REASONS[reason]) + (f". {comment}" if comment else "")
         return _finish(
@@ -409,7 +429,9 @@ def appeal_mark_duplicate(
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.register_appeal", appeal)
         _refuse_state(
-            appeal, [State.SUBMITTED, State.REGISTERED, State.ASSIGNED], _("marked as a duplicate")
+            appeal,
+            [State.SUBMITTED, State.REGISTERED, State.ASSIGNED],
+            _("An appeal that is “%(state)s” can no longer be marked as a duplicate."),
         )
         original = Appeal.objects.filter(pk=original_id).first()
         if (
@@ -466,7 +488,7 @@ def appeal_extend(
         _refuse_state(
             appeal,
             [State.REGISTERED, State.ASSIGNED, State.IN_PROGRESS, State.REOPENED],
-            _("extended"),
+            _("The deadline of an appeal that is “%(state)s” cannot be extended."),
         )
         if appeal.is_urgent:
             raise ValidationFailed(_("An urgent request cannot be extended."), field="new_due")
@@ -506,7 +528,11 @@ def appeal_reopen(*, appeal_id: int, actor: User, reason: str) -> Appeal:
         by_author = actor.has_perm("appeals.respond_as_author", appeal)
         if not by_author:
             _check_permission(actor, "appeals.register_appeal", appeal)
-        _refuse_state(appeal, [State.ANSWERED, State.CLOSED], _("reopened"))
+        _refuse_state(
+            appeal,
+            [State.ANSWERED, State.CLOSED],
+            _("Only an answered or closed appeal can be reopened; this one is “%(state)s”."),
+        )
         if by_author:
             _refuse_late_dispute(appeal)
         return _reopen(appeal, actor=actor, reason=reason)
@@ -578,7 +604,11 @@ def appeal_rate(
     with transaction.atomic():
         appeal = _lock(appeal_id)
         _check_permission(actor, "appeals.respond_as_author", appeal)
-        _refuse_state(appeal, [State.ANSWERED, State.CLOSED], _("rated"))
+        _refuse_state(
+            appeal,
+            [State.ANSWERED, State.CLOSED],
+            _("Only an answer can be rated; this appeal is “%(state)s”."),
+        )
         if dispute:
             _refuse_late_dispute(appeal)
         answer = appeal.answers.order_by("-created_at", "-pk").first()

@@ -370,7 +370,7 @@ def test_the_author_accepts_the_answer_and_closes_the_appeal(people, answered, o
     assert messages_of(response) == ["The appeal is closed. Thank you."]
     # From the wrong state: a message, nothing changed.
     again = people["author"].post(url, follow=True)
-    assert "cannot be closed now" in messages_of(again)[0]
+    assert "Only an answered appeal can be closed" in messages_of(again)[0]
 
 
 def test_the_author_disputes_the_answer_with_a_reason(people, answered):

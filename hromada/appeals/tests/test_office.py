@@ -597,10 +597,10 @@ class TestRefusals:
         response = client.post(url("office_act", appeal.pk, "start"))
         assert response.status_code == 409
         html = page_text(response)
-        assert 'role="alert"' in html and "it cannot be taken into work now" in html
+        assert 'role="alert"' in html and "cannot be taken into work; assign it first" in html
         response = client.post(url("office_act", appeal.pk, "close"), {"close-comment": ""})
         assert response.status_code == 409
-        assert "it cannot be closed now" in page_text(response)
+        assert "Only an answered appeal can be closed" in page_text(response)
         assert snapshot(appeal) == before
 
     def test_an_action_not_offered_with_an_incomplete_form_is_refused(self, operator, addressee):
