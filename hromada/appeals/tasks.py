@@ -17,6 +17,9 @@ from hromada.appeals.notifications import (
     notification_deliver,
     notify,
 )
+
+# The morning summary for heads lives in its own module; importing it registers the job.
+from hromada.appeals.summary import send_appeal_summaries  # noqa: F401
 from hromada.core.deadlines import KYIV, reminder_dates
 from hromada.core.errors import Conflict
 from hromada.core.scheduling import periodic
