@@ -343,7 +343,7 @@ def seed_queue(total: int, out: str) -> None:
     """The demo city plus ``total`` appeals; the operator's session; EXPLAIN of each queue
     and the time of its query alone (selectors.queue and page_after, in this process)."""
     from django.db import connection
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from hromada.accounts.models import User
     from hromada.appeals import selectors
@@ -372,22 +372,13 @@ def seed_queue(total: int, out: str) -> None:
         # The database's part of the page alone: the first page, and one halfway down the
         # queue (keyset pagination should make it cost the same).
         queue = selectors.queue(operator, "all", filters)
-        middle = queue[queue.count() // 2]
-        halfway = selectors.encode_cursor(middle)
+        halfway = selectors.encode_cursor(queue[queue.count() // 2])
         for page, cursor in (("first", ""), ("halfway", halfway)):
             query_ms[f"{name}.{page}"] = _timed(
                 lambda c=cursor, f=filters: selectors.page_after(
                     selectors.queue(operator, "all", f), c
                 )
             )
-        # For the report: the same page with a bound the index can use, (due_at, id) >=
-        # the cursor's due_at first; see the facts.
-        bounded = queue.filter(due_at__gte=middle.due_at).filter(
-            Q(due_at__gt=middle.due_at) | Q(due_at=middle.due_at, pk__gt=middle.pk)
-        )
-        query_ms[f"{name}.halfway_bounded"] = _timed(
-            lambda b=bounded: list(b[: selectors.PAGE_SIZE + 1])
-        )
     Path(out).write_text(
         json.dumps(
             {
@@ -653,11 +644,6 @@ def _queue(ctx, server, database: str, total: int) -> list[Figure]:
                     better="lower",
                 )
             )
-        bounded = _percentile(seeded["query_ms"][f"{name}.halfway_bounded"], 0.95)
-        ctx.fact(
-            f"appeals.queue {database} ({name}): halfway page with due_at >= cursor added, p95",
-            f"{bounded:.1f} ms",
-        )
     return figures
 
 
