@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the demo: DEBUG on, SQLite in var/, demo city loaded. Override on the command line.
 RUN_ENV := DEBUG=$${DEBUG:-1} PORT=$(PORT)
 
-.PHONY: help install install-dev run serve worker test test-fast browser-deps lint format bench messages lock totp clean
+.PHONY: help install install-dev fonts run serve worker test test-fast browser-deps lint format bench messages lock totp clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -25,9 +25,16 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(VENV)/.runtime $@
 
-install: $(VENV)/.runtime ## Create .venv and install the pinned runtime dependencies
+install: $(VENV)/.runtime fonts ## Create .venv and install the pinned runtime dependencies
 
-install-dev: $(VENV)/.dev ## Install the pinned test and tooling dependencies too
+install-dev: $(VENV)/.dev fonts ## Install the pinned test and tooling dependencies too
+
+fonts: ## DejaVu fonts for the PDF tickets (Debian's fonts-dejavu-core, needs root)
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "DejaVu fonts missing and not root: PDF tickets will fail (apt-get install fonts-dejavu-core)"; fi; \
+	fi
 
 run: install ## Set everything up and serve the demo at http://127.0.0.1:$(PORT) (Ctrl-C stops)
 	$(RUN_ENV) $(PY) manage.py migrate --no-input

@@ -5,6 +5,7 @@ from hromada.accounts.api import router as accounts_router
 from hromada.appeals.api import router as appeals_router
 from hromada.core.api import install_error_handlers
 from hromada.directory.api import router as directory_router
+from hromada.equeue.api import router as equeue_router
 
 api = NinjaAPI(
     title="Hromada API",
@@ -17,3 +18,4 @@ install_error_handlers(api)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/directory/", directory_router)
 api.add_router("/appeals/", appeals_router)
+api.add_router("/equeue/", equeue_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hromada.accounts",
     "hromada.directory",
     "hromada.appeals",
+    "hromada.equeue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -340,6 +341,7 @@ DEMO_LOADERS = [
     "hromada.accounts.demo.load",
     "hromada.directory.demo.load",
     "hromada.appeals.demo.load",
+    "hromada.equeue.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -401,3 +403,12 @@ APPEAL_DISPUTE_DAYS = int(os.environ.get("APPEAL_DISPUTE_DAYS", "30"))
 APPEAL_AUTO_CLOSE_DAYS = int(os.environ.get("APPEAL_AUTO_CLOSE_DAYS", "30"))
 # An average rating at or below this flags the answer for the appeals department.
 APPEAL_LOW_RATING = float(os.environ.get("APPEAL_LOW_RATING", "2"))
+
+# --- Electronic queue ----------------------------------------------------------------------------
+# Files a specialist adds to a visit: the size of one, and how many at once.
+EQUEUE_FILE_MAX_BYTES = int(os.environ.get("EQUEUE_FILE_MAX_MB", "10")) * 1_000_000
+EQUEUE_FILES_MAX = int(os.environ.get("EQUEUE_FILES_MAX", "10"))
+# The reminder of tomorrow's visit goes out from this hour on (site time).
+EQUEUE_REMINDER_HOUR = int(os.environ.get("EQUEUE_REMINDER_HOUR", "9"))
+# Where the PDF ticket finds DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian's fonts-dejavu-core).
+EQUEUE_PDF_FONT_DIR = os.environ.get("EQUEUE_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")

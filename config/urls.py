@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("cabinet/", include("hromada.accounts.urls")),
     path("directory/", include("hromada.directory.urls")),
     path("", include("hromada.appeals.urls")),
+    path("", include("hromada.equeue.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff log in where the second factor is asked, never through the admin's own form.
     path("admin/login/", core_views.admin_login),

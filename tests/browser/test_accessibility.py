@@ -152,3 +152,36 @@ def test_back_office_pages_pass_too(page, axe, settings):
     page.wait_for_load_state()
     found["return without an explanation"] = violations(page, axe)
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_queue_pages_and_the_desk_pass_too(page, axe, settings):
+    from hromada.equeue.tests.factories import book, make_queue, staff_of
+
+    settings.STAFF_MFA_REQUIRED = False  # the audit is of the pages, not of the second factor
+    queue = make_queue(weekdays=range(7), horizon_days=7)
+    specialist = staff_of(queue)
+    from django.utils import timezone
+
+    from hromada.equeue.selectors import next_free
+
+    booking = book(queue, starts_at=next_free(queue, queue.services.get())[-1], now=timezone.now())
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(specialist.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    day = timezone.localtime(booking.starts_at).date().isoformat()
+    paths = [
+        "/queue/",
+        queue.get_absolute_url(),
+        f"{queue.get_absolute_url()}?service={queue.services.get().pk}",
+        f"/office/queue/?queue={queue.slug}&date={day}",
+        f"/office/queue/?queue={queue.slug}&date={day}&number=Z-999",
+        booking.get_absolute_url(),
+        "/en/queue/",
+    ]
+    found = {}
+    for path in paths:
+        page.goto(path)
+        found[path] = violations(page, axe)
+    assert {path: problems for path, problems in found.items() if problems} == {}

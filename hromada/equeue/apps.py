@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EqueueConfig(AppConfig):
+    name = "hromada.equeue"
+    verbose_name = _("Electronic queue")
+
+    def ready(self) -> None:
+        from hromada.directory.blocks import register_block
+        from hromada.equeue.blocks import addressee_queues_block
+
+        register_block(addressee_queues_block)
