@@ -308,6 +308,8 @@ class Appeal(models.Model):
             models.Index(fields=["executor", "state", "due_at", "id"], name="appeal_exec_due"),
             models.Index(fields=["author", "received_at"], name="appeal_author"),
             # An addressee's figures for a period (its public page, the back office).
+            # The whole queue filtered by one addressee, in the queue's order.
+            models.Index(fields=["addressee", "due_at", "id"], name="appeal_addr_due_all"),
             models.Index(fields=["addressee", "received_at"], name="appeal_addr_received"),
             models.Index(fields=["received_at"], name="appeal_received"),
             models.Index(fields=["kind", "state"], name="appeal_kind_state"),

@@ -108,7 +108,8 @@ def _render(request, template: str, context: dict, status: int = 200):
 @_back_office
 def queue(request):
     user = request.user
-    form = office_forms.QueueFilterForm(request.GET)
+    addressees = office_forms.addressee_names()
+    form = office_forms.QueueFilterForm(request.GET, addressees=addressees)
     rows: list[Appeal] = []
     following = ""
     status = 200
@@ -129,6 +130,11 @@ def queue(request):
         if request.GET.get("queue") in selectors.QUEUES:
             name = request.GET["queue"]
 
+    # The labels of kinds and states, looked up once per page rather than once per row.
+    kinds, states = dict(Kind.choices), dict(State.choices)
+    for row in rows:
+        row.kind_label, row.state_label = kinds[row.kind], states[row.state]
+
     # Tabs keep the filters; every link drops the page cursor.
     kept = request.GET.copy()
     kept.pop("after", None)
@@ -147,6 +153,7 @@ def queue(request):
         auto_id="bulk-%s",
         initial={"return_query": request.GET.urlencode()},
         executors=office_forms.executor_choices({row.addressee_id for row in rows}),
+        addressees=addressees,
     )
     return _render(
         request,
