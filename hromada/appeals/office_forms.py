@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hromada.accounts.models import User
 from hromada.appeals import selectors
@@ -338,8 +339,10 @@ def offer_simple(form) -> None:
     deadline was not extended yet."""
     if form.appeal.kind in deadlines.APPEAL_KINDS and not form.appeal.extended_at:
         form.fields["is_simple"].initial = form.appeal.is_simple
-        form.fields["is_simple"].label = _(
-            "Needs no extra study: answer within %(days)d days (Law 393/96-ВР art. 20)"
+        form.fields["is_simple"].label = ngettext(
+            "Needs no extra study: answer within %(days)d day (Law 393/96-ВР art. 20)",
+            "Needs no extra study: answer within %(days)d days (Law 393/96-ВР art. 20)",
+            settings.APPEAL_SIMPLE_DEADLINE_DAYS,
         ) % {"days": settings.APPEAL_SIMPLE_DEADLINE_DAYS}
     else:
         del form.fields["is_simple"]

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hromada.accounts.roles import Role
@@ -203,7 +203,12 @@ def bulk(request):
         if done:
             messages.success(
                 request,
-                _("Done with %(count)d of %(total)d appeals.") % {"count": done, "total": len(ids)},
+                ngettext(
+                    "Done with %(count)d of %(total)d appeal.",
+                    "Done with %(count)d of %(total)d appeals.",
+                    len(ids),
+                )
+                % {"count": done, "total": len(ids)},
             )
         if refused:
             # Only numbers the person may see: a refused id they may not see stays an id.

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hromada.accounts.models import User
 from hromada.appeals.models import (
@@ -199,7 +199,11 @@ def _files_removed_on_failure():
 def _check_files(files: Sequence[UploadedFile]) -> None:
     if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
         raise ValidationFailed(
-            _("At most %(count)d files may be attached.")
+            ngettext(
+                "At most %(count)d file may be attached.",
+                "At most %(count)d files may be attached.",
+                settings.APPEAL_ATTACHMENTS_MAX,
+            )
             % {"count": settings.APPEAL_ATTACHMENTS_MAX},
             field="files",
         )
