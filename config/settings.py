@@ -391,6 +391,19 @@ if APPEAL_PROCESSING_MODE not in ("direct", "registry"):
 # within the year.
 APPEAL_NUMBER_FORMAT = os.environ.get("APPEAL_NUMBER_FORMAT", "{initial}-{year}-{number:06d}")
 APPEAL_ANONYMOUS_INITIAL = os.environ.get("APPEAL_ANONYMOUS_INITIAL", "А")
+# Reports of possible corruption are numbered in a journal of their own, without the author's
+# initial ({year} and {number} as above); the format must not give numbers of the appeals'.
+CORRUPTION_REPORT_NUMBER_FORMAT = os.environ.get(
+    "CORRUPTION_REPORT_NUMBER_FORMAT", "КП-{year}-{number:06d}"
+)
+if "{initial" in CORRUPTION_REPORT_NUMBER_FORMAT or (
+    CORRUPTION_REPORT_NUMBER_FORMAT.format(year=2026, number=1)
+    == APPEAL_NUMBER_FORMAT.format(initial=APPEAL_ANONYMOUS_INITIAL, year=2026, number=1)
+):
+    raise ImproperlyConfigured(
+        "CORRUPTION_REPORT_NUMBER_FORMAT must differ from APPEAL_NUMBER_FORMAT and must not "
+        "name the author's {initial}."
+    )
 # The appeals department's mailbox: copies of new appeals, the periodic summary.
 APPEALS_DEPARTMENT_EMAIL = os.environ.get("APPEALS_DEPARTMENT_EMAIL", "")
 # The router of unaddressed appeals (hromada/appeals/routing.py).

@@ -158,7 +158,7 @@ def _appeal_pools():
     from django.utils import timezone
 
     from hromada.appeals.demo_data import texts
-    from hromada.appeals.models import Appeal, Category, JournalCounter, Kind, State
+    from hromada.appeals.models import Appeal, Category, Journal, JournalCounter, Kind, State
     from hromada.core.models import District
     from hromada.directory.models import Addressee, Membership
 
@@ -188,7 +188,9 @@ def _appeal_pools():
         adapt=connection.ops.adapt_datetimefield_value,
         fields=[f for f in Appeal._meta.concrete_fields if not f.primary_key],
         # The journal goes on from the demo's numbers; _bulk_insert stores where it ended.
-        counters=dict(JournalCounter.objects.values_list("year", "value")),
+        counters=dict(
+            JournalCounter.objects.filter(journal=Journal.APPEALS).values_list("year", "value")
+        ),
     )  # fmt: skip
     return pools
 
@@ -278,7 +280,7 @@ def _bulk_insert(total: int) -> float:
 
     from django.db import connection, transaction
 
-    from hromada.appeals.models import Appeal, JournalCounter
+    from hromada.appeals.models import Appeal, Journal, JournalCounter
 
     started = time.monotonic()
     table = Appeal._meta.db_table
@@ -325,7 +327,9 @@ def _bulk_insert(total: int) -> float:
         for _name, definition in indexes:
             cursor.execute(definition)
         for year, value in pools.counters.items():
-            JournalCounter.objects.update_or_create(year=year, defaults={"value": value})
+            JournalCounter.objects.update_or_create(
+                journal=Journal.APPEALS, year=year, defaults={"value": value}
+            )
         if connection.vendor == "postgresql":
             # What autovacuum does after a bulk load, so the planner knows the table.
             cursor.execute(f'ANALYZE "{table}"')

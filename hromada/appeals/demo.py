@@ -45,6 +45,7 @@ from hromada.appeals.models import (
     Category,
     Channel,
     Event,
+    Journal,
     JournalCounter,
     Kind,
     Rating,
@@ -448,7 +449,12 @@ class _City:
             [settings.APPEALS_DEPARTMENT_EMAIL] if settings.APPEALS_DEPARTMENT_EMAIL else []
         )
         self.decisions: dict[tuple, routing.Decision] = {}
-        self.counters: dict[int, int] = dict(JournalCounter.objects.values_list("year", "value"))
+        self.counters: dict[tuple[str, int], int] = {
+            (journal, year): value
+            for journal, year, value in JournalCounter.objects.values_list(
+                "journal", "year", "value"
+            )
+        }
         self.lives: list[_Life] = []
         self.by_author: dict[str, list[_Life]] = defaultdict(list)
         self.citizen_signed: set[str] = set()
@@ -735,13 +741,15 @@ class _City:
             self.decisions[key] = routing.route(category=category, district=district)
         return self.decisions[key]
 
-    def number(self, last_name: str, received_at: datetime) -> str:
+    def number(self, kind: str, last_name: str, received_at: datetime) -> str:
+        """As the service's journal numbers: corruption reports in a journal of their own."""
         year = received_at.astimezone(KYIV).year
-        self.counters[year] = self.counters.get(year, 0) + 1
+        journal = Journal.CORRUPTION_REPORTS if kind == K.CORRUPTION_REPORT else Journal.APPEALS
+        value = self.counters[journal, year] = self.counters.get((journal, year), 0) + 1
+        if journal == Journal.CORRUPTION_REPORTS:
+            return settings.CORRUPTION_REPORT_NUMBER_FORMAT.format(year=year, number=value)
         initial = (last_name.strip()[:1] or settings.APPEAL_ANONYMOUS_INITIAL).upper()
-        return settings.APPEAL_NUMBER_FORMAT.format(
-            initial=initial, year=year, number=self.counters[year]
-        )
+        return settings.APPEAL_NUMBER_FORMAT.format(initial=initial, year=year, number=value)
 
     def point(self, district: District) -> tuple[float, float]:
         for _attempt in range(200):
@@ -790,8 +798,10 @@ class _City:
                     for key, value in event.payload.items()
                 }
             Event.objects.bulk_create(events, batch_size=1000)
-        for year, value in self.counters.items():
-            JournalCounter.objects.update_or_create(year=year, defaults={"value": value})
+        for (journal, year), value in self.counters.items():
+            JournalCounter.objects.update_or_create(
+                journal=journal, year=year, defaults={"value": value}
+            )
 
 
 # --- One appeal's life ----------------------------------------------------------------------------
@@ -1225,7 +1235,7 @@ class _Life:
         if complaint:
             self._complaint_dates(received)
         appeal = Appeal(
-            number=city.number(details.last_name, received),
+            number=city.number(spec.kind, details.last_name, received),
             kind=spec.kind,
             state=S.REGISTERED if direct else S.SUBMITTED,
             channel=spec.channel,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hromada.appeals.models import Appeal, Category, Kind
 from hromada.appeals.services import COMMENT_MAX, SUBJECT_MAX, TEXT_MAX
@@ -118,7 +119,11 @@ class MultipleFileField(forms.FileField):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
             raise ValidationError(
-                _("At most %(count)d files may be attached."),
+                ngettext(
+                    "At most %(count)d file may be attached.",
+                    "At most %(count)d files may be attached.",
+                    settings.APPEAL_ATTACHMENTS_MAX,
+                ),
                 params={"count": settings.APPEAL_ATTACHMENTS_MAX},
             )
         limit = settings.APPEAL_ATTACHMENT_MAX_BYTES
@@ -133,9 +138,11 @@ class MultipleFileField(forms.FileField):
 
 
 def files_help() -> str:
-    return _(
+    return ngettext(
+        "Photos (JPEG, PNG, WebP), PDF or office documents; one file of at most %(size)d MB.",
         "Photos (JPEG, PNG, WebP), PDF or office documents; up to %(count)d files, each at "
-        "most %(size)d MB."
+        "most %(size)d MB.",
+        settings.APPEAL_ATTACHMENTS_MAX,
     ) % {
         "count": settings.APPEAL_ATTACHMENTS_MAX,
         "size": settings.APPEAL_ATTACHMENT_MAX_BYTES // 1_000_000,
@@ -292,7 +299,12 @@ class AppealForm(forms.Form):
                 wrong.append(email)
         if wrong:
             raise ValidationError(
-                _("Not an e-mail address: %(emails)s."), params={"emails": ", ".join(wrong)}
+                ngettext(
+                    "Not an e-mail address: %(emails)s.",
+                    "Not e-mail addresses: %(emails)s.",
+                    len(wrong),
+                ),
+                params={"emails": ", ".join(wrong)},
             )
         return emails
 

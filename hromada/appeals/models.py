@@ -130,18 +130,30 @@ class RoutingRule(models.Model):
         return f"{what} · {where} → {self.addressee}"
 
 
-class JournalCounter(models.Model):
-    """The last registration number given in a year: the journal of appeals (журнал реєстрації)."""
+class Journal(models.TextChoices):
+    APPEALS = "appeals", _("Journal of appeals")
+    # Numbers shared with the appeals would show, by their gaps, how many reports came in.
+    CORRUPTION_REPORTS = "corruption", _("Journal of reports of possible corruption")
 
-    year = models.PositiveIntegerField(primary_key=True)
+
+class JournalCounter(models.Model):
+    """The last registration number given in a year of one journal (журнал реєстрації)."""
+
+    journal = models.CharField(
+        _("journal"), max_length=20, choices=Journal.choices, default=Journal.APPEALS
+    )
+    year = models.PositiveIntegerField(_("year"))
     value = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("journal counter")
         verbose_name_plural = _("journal counters")
+        constraints = [
+            models.UniqueConstraint(fields=["journal", "year"], name="journal_counter_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.value}"
+        return f"{self.get_journal_display()}, {self.year}: {self.value}"
 
 
 class Appeal(models.Model):
@@ -308,6 +320,8 @@ class Appeal(models.Model):
             models.Index(fields=["executor", "state", "due_at", "id"], name="appeal_exec_due"),
             models.Index(fields=["author", "received_at"], name="appeal_author"),
             # An addressee's figures for a period (its public page, the back office).
+            # The whole queue filtered by one addressee, in the queue's order.
+            models.Index(fields=["addressee", "due_at", "id"], name="appeal_addr_due_all"),
             models.Index(fields=["addressee", "received_at"], name="appeal_addr_received"),
             models.Index(fields=["received_at"], name="appeal_received"),
             models.Index(fields=["kind", "state"], name="appeal_kind_state"),

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hromada.accounts.models import User
 from hromada.appeals import selectors
@@ -25,6 +26,7 @@ from hromada.appeals.services import (
 from hromada.core import deadlines
 from hromada.core.errors import ValidationFailed
 from hromada.core.models import District
+from hromada.core.widgets import QuickSelect
 from hromada.directory.models import Addressee, Membership
 
 # A journal for more than a year is a report, not an export; and it must stay a quick one.
@@ -76,6 +78,12 @@ def _addressees():
     return Addressee.objects.only("pk", "name").order_by("name", "pk")
 
 
+def addressee_names() -> list[tuple[int, str]]:
+    """(pk, name) of every addressee, for the pickers of the queue page: read once per page
+    and shared by its forms, without building a model instance per option."""
+    return list(_addressees().values_list("pk", "name"))
+
+
 def _text(label, *, required=False, max_length=COMMENT_MAX, rows=3, help_text=""):
     return forms.CharField(
         label=label,
@@ -108,31 +116,43 @@ class QueueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_blank(_("Any kind"), Kind.choices)
+        label=_("Kind"),
+        required=False,
+        choices=_blank(_("Any kind"), Kind.choices),
+        widget=QuickSelect,
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=_blank(_("Any state"), State.choices)
+        label=_("State"),
+        required=False,
+        choices=_blank(_("Any state"), State.choices),
+        widget=QuickSelect,
     )
     addressee = forms.ModelChoiceField(
         label=_("Addressee"),
         required=False,
         queryset=_addressees(),
         empty_label=_("Any addressee"),
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
         required=False,
         queryset=Category.objects.order_by("order", "name"),
         empty_label=_("Any category"),
+        widget=QuickSelect,
     )
     district = forms.ModelChoiceField(
         label=_("District"),
         required=False,
         queryset=District.objects.order_by("name"),
         empty_label=_("Any district"),
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=_blank(_("Any channel"), Channel.choices)
+        label=_("Channel"),
+        required=False,
+        choices=_blank(_("Any channel"), Channel.choices),
+        widget=QuickSelect,
     )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput)
@@ -143,6 +163,11 @@ class QueueFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("received_to", _("The end of the period comes before its start."))
         return cleaned
+
+    def __init__(self, *args, addressees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if addressees is not None:
+            self.fields["addressee"].choices = _blank(_("Any addressee"), addressees)
 
     def filters(self) -> selectors.Filters:
         data = self.cleaned_data
@@ -180,12 +205,15 @@ BULK_CHOICES = [
 
 class BulkForm(forms.Form):
     appeals = IdListField(label=_("Appeals"), required=False)
-    action = forms.ChoiceField(label=_("Action"), choices=_blank(_("Choose…"), BULK_CHOICES))
+    action = forms.ChoiceField(
+        label=_("Action"), choices=_blank(_("Choose…"), BULK_CHOICES), widget=QuickSelect
+    )
     executor = forms.ModelChoiceField(
         label=_("Executor"),
         required=False,
         queryset=User.objects.filter(memberships__isnull=False, is_active=True).distinct(),
         help_text=_("For “assign”: a member of staff of each appeal's addressee."),
+        widget=QuickSelect,
     )
     addressee = forms.ModelChoiceField(
         label=_("Addressee"),
@@ -193,15 +221,18 @@ class BulkForm(forms.Form):
         queryset=_addressees(),
         empty_label=_("Choose…"),
         help_text=_("For “send to another addressee”."),
+        widget=QuickSelect,
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=COMMENT_MAX)
     # The queue's filters, to come back to the same list.
     return_query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, executors=None, **kwargs):
+    def __init__(self, *args, executors=None, addressees=None, **kwargs):
         super().__init__(*args, **kwargs)
         if executors is not None:
             self.fields["executor"].choices = executors
+        if addressees is not None:
+            self.fields["addressee"].choices = _blank(_("Choose…"), addressees)
 
     def clean(self):
         cleaned = super().clean()
@@ -308,8 +339,10 @@ def offer_simple(form) -> None:
     deadline was not extended yet."""
     if form.appeal.kind in deadlines.APPEAL_KINDS and not form.appeal.extended_at:
         form.fields["is_simple"].initial = form.appeal.is_simple
-        form.fields["is_simple"].label = _(
-            "Needs no extra study: answer within %(days)d days (Law 393/96-ВР art. 20)"
+        form.fields["is_simple"].label = ngettext(
+            "Needs no extra study: answer within %(days)d day (Law 393/96-ВР art. 20)",
+            "Needs no extra study: answer within %(days)d days (Law 393/96-ВР art. 20)",
+            settings.APPEAL_SIMPLE_DEADLINE_DAYS,
         ) % {"days": settings.APPEAL_SIMPLE_DEADLINE_DAYS}
     else:
         del form.fields["is_simple"]

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hromada.accounts.roles import Role
@@ -108,7 +108,8 @@ def _render(request, template: str, context: dict, status: int = 200):
 @_back_office
 def queue(request):
     user = request.user
-    form = office_forms.QueueFilterForm(request.GET)
+    addressees = office_forms.addressee_names()
+    form = office_forms.QueueFilterForm(request.GET, addressees=addressees)
     rows: list[Appeal] = []
     following = ""
     status = 200
@@ -129,6 +130,11 @@ def queue(request):
         if request.GET.get("queue") in selectors.QUEUES:
             name = request.GET["queue"]
 
+    # The labels of kinds and states, looked up once per page rather than once per row.
+    kinds, states = dict(Kind.choices), dict(State.choices)
+    for row in rows:
+        row.kind_label, row.state_label = kinds[row.kind], states[row.state]
+
     # Tabs keep the filters; every link drops the page cursor.
     kept = request.GET.copy()
     kept.pop("after", None)
@@ -147,6 +153,7 @@ def queue(request):
         auto_id="bulk-%s",
         initial={"return_query": request.GET.urlencode()},
         executors=office_forms.executor_choices({row.addressee_id for row in rows}),
+        addressees=addressees,
     )
     return _render(
         request,
@@ -196,7 +203,12 @@ def bulk(request):
         if done:
             messages.success(
                 request,
-                _("Done with %(count)d of %(total)d appeals.") % {"count": done, "total": len(ids)},
+                ngettext(
+                    "Done with %(count)d of %(total)d appeal.",
+                    "Done with %(count)d of %(total)d appeals.",
+                    len(ids),
+                )
+                % {"count": done, "total": len(ids)},
             )
         if refused:
             # Only numbers the person may see: a refused id they may not see stays an id.

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hromada.accounts.models import User
 from hromada.appeals.models import (
@@ -21,7 +21,9 @@ from hromada.appeals.models import (
     Attachment,
     Channel,
     Event,
+    Journal,
     JournalCounter,
+    Kind,
     State,
 )
 from hromada.core import deadlines
@@ -130,13 +132,22 @@ def _search_text(appeal: Appeal) -> str:
     return normalize_search(" ".join(p for p in parts if p))
 
 
-def _next_number(*, last_name: str, received_at: datetime) -> str:
+def _next_number(*, kind: str, last_name: str, received_at: datetime) -> str:
     """The next number of the year's journal; the counter's row lock orders concurrent
-    appeals, and the unique number catches any mistake."""
+    appeals, and the unique number catches any mistake.
+
+    Reports of possible corruption have a journal and a format of their own, without the
+    author's initial: they are confidential, and their numbers must not show in the gaps of
+    the appeals' journal.
+    """
     year = received_at.astimezone(deadlines.KYIV).year
-    JournalCounter.objects.get_or_create(year=year)
-    JournalCounter.objects.filter(year=year).update(value=F("value") + 1)
-    value = JournalCounter.objects.get(year=year).value
+    journal = Journal.CORRUPTION_REPORTS if kind == Kind.CORRUPTION_REPORT else Journal.APPEALS
+    counters = JournalCounter.objects.filter(journal=journal, year=year)
+    JournalCounter.objects.get_or_create(journal=journal, year=year)
+    counters.update(value=F("value") + 1)
+    value = counters.get().value
+    if journal == Journal.CORRUPTION_REPORTS:
+        return settings.CORRUPTION_REPORT_NUMBER_FORMAT.format(year=year, number=value)
     # The first letter, not the first character: "=Шевчук" or "'Ім'я" still give a letter.
     initial = next((c for c in last_name if c.isalpha()), settings.APPEAL_ANONYMOUS_INITIAL)
     initial = initial.upper()
@@ -188,7 +199,11 @@ def _files_removed_on_failure():
 def _check_files(files: Sequence[UploadedFile]) -> None:
     if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
         raise ValidationFailed(
-            _("At most %(count)d files may be attached.")
+            ngettext(
+                "At most %(count)d file may be attached.",
+                "At most %(count)d files may be attached.",
+                settings.APPEAL_ATTACHMENTS_MAX,
+            )
             % {"count": settings.APPEAL_ATTACHMENTS_MAX},
             field="files",
         )

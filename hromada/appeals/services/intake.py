@@ -238,7 +238,7 @@ def appeal_submit(
             settings.APPEAL_PROCESSING_MODE == "direct" or registered_by is not None
         ) and decision.addressee is not None
         appeal = Appeal(
-            number=_next_number(last_name=details.last_name, received_at=received_at),
+            number=_next_number(kind=kind, last_name=details.last_name, received_at=received_at),
             kind=kind,
             state=State.REGISTERED if direct else State.SUBMITTED,
             channel=channel,

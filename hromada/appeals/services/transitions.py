@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hromada.accounts.models import User
 from hromada.appeals.models import (
@@ -543,9 +544,12 @@ def _refuse_late_dispute(appeal: Appeal) -> None:
         days=settings.APPEAL_DISPUTE_DAYS
     ):
         raise Conflict(
-            _(
+            ngettext(
+                "An answer can be disputed within %(days)d day of it; file a complaint about "
+                "the answer instead.",
                 "An answer can be disputed within %(days)d days of it; file a complaint about "
-                "the answer instead."
+                "the answer instead.",
+                settings.APPEAL_DISPUTE_DAYS,
             )
             % {"days": settings.APPEAL_DISPUTE_DAYS}
         )

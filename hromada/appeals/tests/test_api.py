@@ -271,7 +271,7 @@ class TestSubmit:
         assert response.status_code == 201, response.content
         report = Appeal.objects.get()
         assert report.author is None and report.author_name == ""
-        assert response.json()["number"].startswith("А-")
+        assert response.json()["number"].startswith("КП-")
 
     def test_files_come_as_multipart_with_the_json_in_payload(self, world, private_media):
         client = client_for(world.author)

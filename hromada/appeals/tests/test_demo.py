@@ -26,6 +26,7 @@ from hromada.appeals.models import (
     CallBack,
     Category,
     Event,
+    Journal,
     JournalCounter,
     Kind,
     Notification,
@@ -76,7 +77,7 @@ def rows() -> dict[str, int]:
         users=User.objects.count(),
         memberships=Membership.objects.count(),
         audit=AuditEvent.objects.count(),
-        journal=sorted(JournalCounter.objects.values_list("year", "value")),
+        journal=sorted(JournalCounter.objects.values_list("journal", "year", "value")),
     )
     return figures
 
@@ -275,9 +276,13 @@ def test_every_appeal_is_written_as_the_services_would_have_written_it(day):
                 assert event.actor_id == appeal.author_id, appeal.number
         # The journal, the search index, the map, the routing.
         year = appeal.received_at.astimezone(KYIV).year
-        assert re.fullmatch(rf"[А-ЯІЇЄҐ]-{year}-\d{{6}}", appeal.number), appeal.number
-        assert appeal.number[0] == (appeal.author_last_name[:1] or "А").upper()
-        numbers[year].append(appeal.number)
+        if appeal.kind == Kind.CORRUPTION_REPORT:
+            assert re.fullmatch(rf"КП-{year}-\d{{6}}", appeal.number), appeal.number
+            numbers[Journal.CORRUPTION_REPORTS, year].append(appeal.number)
+        else:
+            assert re.fullmatch(rf"[А-ЯІЇЄҐ]-{year}-\d{{6}}", appeal.number), appeal.number
+            assert appeal.number[0] == (appeal.author_last_name[:1] or "А").upper()
+            numbers[Journal.APPEALS, year].append(appeal.number)
         assert appeal.search_text == _search_text(appeal)
         if appeal.kind == Kind.PROBLEM_REPORT:
             assert appeal.latitude is not None and appeal.category_id is not None
@@ -303,10 +308,11 @@ def test_every_appeal_is_written_as_the_services_would_have_written_it(day):
             )
         if appeal.is_anonymous:
             assert appeal.kind == Kind.CORRUPTION_REPORT and appeal.author_id is None
-    for year, taken in numbers.items():
+    # Each journal gapless: the appeals' numbers say nothing of the corruption reports.
+    for (journal, year), taken in numbers.items():
         sequence = sorted(int(n.rsplit("-", 1)[1]) for n in taken)
         assert sequence == list(range(1, len(taken) + 1))
-        assert JournalCounter.objects.get(year=year).value == len(taken)
+        assert JournalCounter.objects.get(journal=journal, year=year).value == len(taken)
 
 
 def test_the_back_office_and_the_cabinet_have_work_in_them(city):

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -5,7 +6,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
 from hromada.accounts.tests.factories import UserFactory
-from hromada.appeals.models import Appeal, Attachment, Event, Kind, Notification, RoutingRule, State
+from hromada.appeals.models import (
+    Appeal,
+    Attachment,
+    Event,
+    JournalCounter,
+    Kind,
+    Notification,
+    RoutingRule,
+    State,
+)
 from hromada.appeals.services import AuthorDetails, appeal_submit
 from hromada.appeals.tests.factories import (
     INSIDE,
@@ -71,8 +81,23 @@ def test_anonymous_visitors_file_only_anonymous_corruption_reports():
         actor=None, kind=Kind.CORRUPTION_REPORT, subject="Хабар", text="Деталі", is_anonymous=True
     )
     assert report.author is None and report.author_name == ""
-    assert report.number.startswith("А-")
+    assert re.fullmatch(r"КП-\d{4}-000001", report.number)
     assert report.addressee is None
+
+
+def test_corruption_reports_have_a_journal_of_their_own(addressee):
+    """The appeals' numbers stay gapless: they tell nobody how many reports came in."""
+    author = UserFactory(last_name="Хоменко")
+    received = datetime(2026, 3, 15, 10, 0, tzinfo=KYIV)
+    first = submit(author, addressee=addressee, received_at=received)
+    report = submit(author, kind=Kind.CORRUPTION_REPORT, received_at=received)
+    second = submit(author, addressee=addressee, received_at=received)
+    assert report.number == "КП-2026-000001"
+    assert [first.number, second.number] == ["Х-2026-000001", "Х-2026-000002"]
+    assert sorted(JournalCounter.objects.values_list("journal", "year", "value")) == [
+        ("appeals", 2026, 2),
+        ("corruption", 2026, 1),
+    ]
 
 
 def test_unaddressed_appeals_are_routed_by_the_most_specific_rule_and_say_why():
