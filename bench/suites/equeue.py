@@ -104,6 +104,9 @@ for offset in range(32):
                     citizen_email="busy@residents.example"))
         moment += timedelta(minutes=10)
 Booking.objects.bulk_create(rows, batch_size=2000)
+# One call first, not timed: the first call of a process also loads the holiday calendar and
+# compiles the queries; a server's workers have done that long before.
+slots_for(queue, short, days=31)
 timings = []
 for _ in range({repeats}):
     started = clock.perf_counter()
@@ -255,8 +258,22 @@ def _slots(ctx, server, database: str) -> list[Figure]:
     )
     key, label = f"equeue.slots.{database}", f"a month of free slots, busy queue, {database}"
     return [
-        Figure(f"{key}.p50_ms", f"{label}, p50", _percentile(timings, 0.5), "ms", better="lower"),
-        Figure(f"{key}.max_ms", f"{label}, max", timings[-1], "ms", better="lower"),
+        Figure(
+            f"{key}.p50_ms",
+            f"{label}, p50",
+            _percentile(timings, 0.5),
+            "ms",
+            floor="http.healthz.p50_ms",
+            better="lower",
+        ),
+        Figure(
+            f"{key}.max_ms",
+            f"{label}, max",
+            timings[-1],
+            "ms",
+            floor="http.healthz.p50_ms",
+            better="lower",
+        ),
     ]
 
 
