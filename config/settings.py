@@ -332,6 +332,8 @@ LOGGING = {
         # Our request middleware logs every request once; Django's own line would repeat it.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # fpdf2 subsets the ticket's fonts with fontTools, which logs each step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 
