@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from hromada.accounts.models import User
 from hromada.accounts.roles import Role
 from hromada.appeals.models import Appeal, Event, Kind, Notification
+from hromada.core.mail import deliver_owed, stable_message_id
 from hromada.directory.models import Membership
 
 # template -> the subject line's format; the body is appeals/email/<template>.txt
@@ -128,10 +128,6 @@ def head_recipients(appeal: Appeal) -> list[str]:
     return department_recipients(appeal)
 
 
-def _mail_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
-
-
 def render(notification: Notification) -> EmailMessage:
     appeal = notification.appeal
     context = {
@@ -147,33 +143,16 @@ def render(notification: Notification) -> EmailMessage:
         subject=" ".join(subject.split()),
         body=body,
         to=[notification.recipient],
-        # The same id however often it is sent: a mail client shows a resend as one message.
-        headers={"Message-ID": f"<appeal-notification-{notification.pk}@{_mail_domain()}>"},
+        headers={"Message-ID": stable_message_id("appeal-notification", notification.pk)},
     )
     return message
 
 
 def notification_deliver(notification_id: int) -> bool:
-    """Send one owed e-mail unless it was sent; True when this call sent it.
-
-    The attempt is counted and committed first, so a mail server that keeps failing uses up
-    TASK_MAX_ATTEMPTS; the sending itself holds the row lock, so two tasks for the same
-    e-mail (a retry racing a slow original) send it once.
-    """
-    if not Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
-        attempts=F("attempts") + 1
-    ):
-        return False
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("appeal", "appeal__addressee", "event")
-            .filter(pk=notification_id, sent_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        render(notification).send()
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
-    return True
+    """Send one owed e-mail unless it was sent; True when this call sent it."""
+    return deliver_owed(
+        Notification,
+        notification_id,
+        related=("appeal", "appeal__addressee", "event"),
+        render=render,
+    )

@@ -7,10 +7,10 @@ a no-op; the sending task marks the row sent under its lock, so a retry never se
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
+from hromada.core.mail import deliver_owed, stable_message_id
 from hromada.equeue.models import Booking, Event, Notification
 
 TEMPLATES = {"booked", "moved", "cancelled", "reminder", "ticket"}
@@ -58,27 +58,15 @@ def render(notification: Notification) -> EmailMessage:
             message.attach(
                 f"ticket-{booking.number}.ics", ticket_ics(booking), "text/calendar; charset=utf-8"
             )
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
-    message.extra_headers["Message-ID"] = f"<equeue-notification-{notification.pk}@{domain}>"
+    message.extra_headers["Message-ID"] = stable_message_id("equeue-notification", notification.pk)
     return message
 
 
 def notification_deliver(notification_id: int) -> bool:
     """Send one owed e-mail unless it was sent; True when this call sent it."""
-    if not Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
-        attempts=F("attempts") + 1
-    ):
-        return False
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("booking__queue__addressee", "booking__service")
-            .filter(pk=notification_id, sent_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        render(notification).send()
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
-    return True
+    return deliver_owed(
+        Notification,
+        notification_id,
+        related=("booking__queue__addressee", "booking__service"),
+        render=render,
+    )
