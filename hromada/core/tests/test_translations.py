@@ -1,4 +1,8 @@
-"""Ukrainian first: every string of the interface has a Ukrainian translation, compiled."""
+"""Ukrainian first: every string of the interface has a Ukrainian translation, compiled.
+
+The site's catalogue lives in locale/; an app may keep its own in hromada/<app>/locale/ (where
+`make messages` puts the strings of an app that has such a folder). Every catalogue is checked.
+"""
 
 import gettext
 import re
@@ -8,7 +12,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-PO = Path(settings.BASE_DIR) / "locale" / "uk" / "LC_MESSAGES" / "django.po"
+BASE = Path(settings.BASE_DIR)
+CATALOGUES = sorted(
+    [
+        BASE / "locale" / "uk" / "LC_MESSAGES" / "django.po",
+        *(BASE / "hromada").glob("*/locale/uk/LC_MESSAGES/django.po"),
+    ]
+)
+by_catalogue = pytest.mark.parametrize(
+    "po", CATALOGUES, ids=[str(path.relative_to(BASE)) for path in CATALOGUES]
+)
 QUOTED = re.compile(r'"(.*)"')
 
 
@@ -50,26 +63,29 @@ def entries(po_text: str) -> list[Entry]:
     return found
 
 
-def test_every_string_has_a_ukrainian_translation():
-    missing = [e.msgid for e in entries(PO.read_text()) if e.fuzzy or not all(e.msgstrs)]
+@by_catalogue
+def test_every_string_has_a_ukrainian_translation(po):
+    missing = [e.msgid for e in entries(po.read_text()) if e.fuzzy or not all(e.msgstrs)]
     assert missing == [], "run `make messages` and translate these"
 
 
-def test_plurals_have_the_three_ukrainian_forms():
-    short = [e.msgid for e in entries(PO.read_text()) if e.plural and len(e.msgstrs) != 3]
+@by_catalogue
+def test_plurals_have_the_three_ukrainian_forms(po):
+    short = [e.msgid for e in entries(po.read_text()) if e.plural and len(e.msgstrs) != 3]
     assert short == []
 
 
-def test_the_compiled_catalogue_matches_its_source():
-    with PO.with_suffix(".mo").open("rb") as handle:
+@by_catalogue
+def test_the_compiled_catalogue_matches_its_source(po):
+    with po.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
         e.msgid
-        for e in entries(PO.read_text())
+        for e in entries(po.read_text())
         if (compiled.ngettext(e.msgid, e.plural, 1) if e.plural else compiled.gettext(e.msgid))
         != e.msgstrs[0]
     ]
-    assert stale == [], "run `make messages` to recompile locale/uk"
+    assert stale == [], "run `make messages` to recompile it"
 
 
 @pytest.mark.parametrize("source", ["Sign in", "My cabinet", "Skip to main content"])
