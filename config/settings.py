@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hromada.directory",
     "hromada.appeals",
     "hromada.equeue",
+    "hromada.situation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -344,6 +345,7 @@ DEMO_LOADERS = [
     "hromada.directory.demo.load",
     "hromada.appeals.demo.load",
     "hromada.equeue.demo.load",
+    "hromada.situation.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -418,6 +420,16 @@ APPEAL_DISPUTE_DAYS = int(os.environ.get("APPEAL_DISPUTE_DAYS", "30"))
 APPEAL_AUTO_CLOSE_DAYS = int(os.environ.get("APPEAL_AUTO_CLOSE_DAYS", "30"))
 # An average rating at or below this flags the answer for the appeals department.
 APPEAL_LOW_RATING = float(os.environ.get("APPEAL_LOW_RATING", "2"))
+
+# --- Situation centre ----------------------------------------------------------------------------
+# Photos of a problem report: how many at once (each as large as APPEAL_ATTACHMENT_MAX_MB).
+SITUATION_PHOTOS_MAX = int(os.environ.get("SITUATION_PHOTOS_MAX", "5"))
+# Open reports of the same category within this many metres are offered before filing.
+SITUATION_NEARBY_METRES = int(os.environ.get("SITUATION_NEARBY_METRES", "300"))
+# The map answers with single points when a view holds at most this many reports.
+SITUATION_MAP_POINTS_MAX = int(os.environ.get("SITUATION_MAP_POINTS_MAX", "300"))
+# Overdue excavation permits: the police contact that receives the second claim.
+SITUATION_POLICE_EMAIL = os.environ.get("SITUATION_POLICE_EMAIL", "")
 
 # --- Electronic queue ----------------------------------------------------------------------------
 # Files a specialist adds to a visit: the size of one, and how many at once.

@@ -23,6 +23,7 @@ from hromada.appeals.summary import send_appeal_summaries  # noqa: F401
 from hromada.core.deadlines import KYIV, reminder_dates
 from hromada.core.errors import Conflict
 from hromada.core.scheduling import periodic
+from hromada.situation.facts import fact_sync
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -108,6 +109,7 @@ def watch_deadlines() -> dict[str, int]:
                 continue  # answered or extended meanwhile
             appeal.is_overdue = True
             appeal.save(update_fields=["is_overdue", "updated_at"])
+            fact_sync(appeal)
             event = Event.objects.create(
                 appeal=appeal,
                 action=Event.Action.OVERDUE,

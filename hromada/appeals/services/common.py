@@ -30,6 +30,7 @@ from hromada.core import deadlines
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.core.files import random_name, validate_document
 from hromada.directory.services import normalize_search
+from hromada.situation.facts import fact_sync
 
 SUBJECT_MAX = 200
 TEXT_MAX = 20_000
@@ -98,7 +99,7 @@ def _event(
     to_state: str = "",
     **payload: Any,
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         appeal=appeal,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -108,6 +109,9 @@ def _event(
         is_public=is_public,
         payload=payload,
     )
+    # The situation centre's map and dashboard counts move in this same transaction.
+    fact_sync(appeal)
+    return event
 
 
 def _lock(appeal_id: int) -> Appeal:

@@ -1,0 +1,201 @@
+"""The situation centre's own tables, kept beside the appeals they describe.
+
+A problem report is an appeal (hromada.appeals); this app adds what the map and the dashboard
+need to answer fast over millions of appeals: one denormalised row per appeal (AppealFact),
+counts per day (DailyCount, DailyTotal) and per map cell (MapCell), all kept by
+hromada.situation.facts in the transaction of the appeal's own change. Supports are here too,
+once per person and report.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """What the public and the dashboard see of an appeal's state: five groups."""
+
+    NEW = "new", _("New")
+    IN_WORK = "in_work", _("In work")
+    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", _("Resolved")
+    OTHER = "other", _("Closed without resolution")
+
+
+OPEN_STATUSES = (Status.NEW, Status.IN_WORK, Status.OVERDUE)
+
+
+class AppealFact(models.Model):
+    """One appeal as the map, the lists and the dashboard read it (no personal data).
+
+    Integer keys with 0 for "none" (district, category, addressee) keep the aggregate tables'
+    unique keys free of NULLs, which SQLite and PostgreSQL compare differently.
+    """
+
+    appeal = models.OneToOneField(
+        "appeals.Appeal", primary_key=True, on_delete=models.CASCADE, related_name="fact"
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    is_public = models.BooleanField(_("on the public map"), default=False)
+    category_id = models.PositiveIntegerField(default=0)
+    district_id = models.PositiveIntegerField(default=0)
+    addressee_id = models.PositiveIntegerField(default=0)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    received_at = models.DateTimeField(_("received"))
+    received_on = models.DateField(_("received (day)"))
+    resolved_on = models.DateField(_("resolved (day)"), null=True)
+    support_count = models.PositiveIntegerField(_("supporters"), default=0)
+
+    class Meta:
+        verbose_name = _("appeal figure")
+        verbose_name_plural = _("appeal figures")
+        indexes = [
+            # The public map's bounding box: public problem reports only.
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(is_public=True, kind="problem_report"),
+                name="fact_public_point",
+            ),
+            # The public list: newest first within the public reports.
+            models.Index(
+                fields=["received_at", "appeal"],
+                condition=Q(is_public=True, kind="problem_report"),
+                name="fact_public_received",
+            ),
+            models.Index(fields=["kind", "received_on"], name="fact_kind_received"),
+            # "Same category, open, nearby" before filing.
+            models.Index(fields=["category_id", "status", "latitude"], name="fact_nearby"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.status}"
+
+
+class DailyCount(models.Model):
+    """Appeals received on a day, by kind, district, category and today's status."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=32)
+    district_id = models.PositiveIntegerField(default=0)
+    category_id = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "district_id", "category_id", "status"],
+                name="daily_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.status}: {self.count}"
+
+
+class DailyTotal(models.Model):
+    """DailyCount summed over districts and categories: the trends read a year of it."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=32)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily total")
+        verbose_name_plural = _("daily totals")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind", "status"], name="daily_total_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.status}: {self.count}"
+
+
+class MapCell(models.Model):
+    """Problem reports with a point, counted per grid cell of one zoom level.
+
+    A cell of level L is 360 / 2**(L + 1) degrees wide and high (about 128 screen pixels at
+    map zoom L), counted from (-180, -90); a cell of level L holds exactly two by two cells
+    of level L + 1. Sums of coordinates give each cluster its centre.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    is_public = models.BooleanField()
+    category_id = models.PositiveIntegerField(default=0)
+    district_id = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    month = models.PositiveIntegerField(help_text="Month received: year * 100 + month.")
+    count = models.IntegerField(default=0)
+    sum_lat = models.FloatField(default=0)
+    sum_lon = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("map cell")
+        verbose_name_plural = _("map cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "level",
+                    "cx",
+                    "cy",
+                    "is_public",
+                    "category_id",
+                    "district_id",
+                    "status",
+                    "month",
+                ],
+                name="map_cell_key",
+            )
+        ]
+        indexes = [models.Index(fields=["level", "cy", "cx"], name="map_cell_box")]
+
+    def __str__(self) -> str:
+        return f"{self.level}:{self.cx}/{self.cy} {self.count}"
+
+
+class Support(models.Model):
+    """A signed-in person supports (підписується під) a public problem report, once."""
+
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [models.UniqueConstraint(fields=["appeal", "user"], name="support_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.appeal_id}"
+
+
+class Address(models.Model):
+    """The city's address register (street and house number with its point), for filing a
+    report by address rather than on the map."""
+
+    street = models.CharField(_("street"), max_length=200)
+    house = models.CharField(_("house"), max_length=20)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    # Lower-cased "street house", kept by services.address_upsert: SQLite lower-cases only
+    # ASCII, so a search for "шевченка" needs the text lower-cased in Python.
+    search_text = models.CharField(max_length=240, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("address register")
+        ordering = ["street", "house"]
+        constraints = [models.UniqueConstraint(fields=["street", "house"], name="address_once")]
+
+    def __str__(self) -> str:
+        return f"{self.street}, {self.house}"

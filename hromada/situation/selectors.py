@@ -1,0 +1,310 @@
+"""Reading the map, the lists and one report; the dashboard's figures are in dashboard.py.
+
+The public sees public problem reports only; nothing here returns an author's name, e-mail
+or address. The staff who watch the dashboard also see private reports and other kinds of
+appeal in the lists behind its figures, still without personal data.
+"""
+
+import calendar
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hromada.appeals.models import Appeal, Attachment, Category, Event, Kind
+from hromada.core.errors import ValidationFailed
+from hromada.directory.models import Addressee
+from hromada.situation.facts import LEVELS, cell_size
+from hromada.situation.filters import ReportFilters, filter_facts
+from hromada.situation.models import OPEN_STATUSES, Address, AppealFact, MapCell, Status
+
+EARTH_RADIUS_M = 6_371_000
+# Past this zoom the map reads single reports: a street's worth of them.
+FINEST_CELL_ZOOM = max(LEVELS)
+
+
+def public_facts():
+    return AppealFact.objects.filter(is_public=True, kind=Kind.PROBLEM_REPORT)
+
+
+def may_watch(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("situation.view_dashboard"))
+
+
+def reports_for(user, filters: ReportFilters):
+    """The reports behind a list: public ones for everybody, every appeal for the watchers."""
+    if may_watch(user):
+        facts = AppealFact.objects.all()
+        if filters.kinds:
+            facts = facts.filter(kind__in=filters.kinds)
+    else:
+        facts = public_facts()
+    order = ("-received_at", "-appeal_id")
+    if filters.sort == "support":
+        order = ("-support_count", *order)
+    return (
+        filter_facts(facts, filters)
+        .select_related("appeal__category", "appeal__district", "appeal__addressee")
+        .order_by(*order)
+    )
+
+
+def public_report(pk: int) -> Appeal | None:
+    return (
+        Appeal.objects.filter(pk=pk, kind=Kind.PROBLEM_REPORT, is_public=True)
+        .select_related("category", "district", "addressee", "fact")
+        .first()
+    )
+
+
+def public_timeline(appeal: Appeal) -> list[Event]:
+    """The steps shown to the author, without who took them (names are personal data)."""
+    return list(appeal.events.filter(is_public=True).only("created_at", "action", "appeal_id"))
+
+
+def public_photos(appeal: Appeal) -> list[Attachment]:
+    return list(
+        appeal.attachments.filter(answer__isnull=True, content_type__startswith="image/").only(
+            "pk", "original_name", "appeal_id"
+        )
+    )
+
+
+def public_photo(appeal_pk: int, photo_pk: int) -> Attachment | None:
+    return Attachment.objects.filter(
+        pk=photo_pk,
+        appeal_id=appeal_pk,
+        appeal__kind=Kind.PROBLEM_REPORT,
+        appeal__is_public=True,
+        answer__isnull=True,
+        content_type__startswith="image/",
+    ).first()
+
+
+def supported_by(user, appeal: Appeal) -> bool:
+    return bool(user.is_authenticated and appeal.supports.filter(user=user).exists())
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class Nearby:
+    appeal: Appeal
+    metres: int
+
+
+def nearby_open(*, latitude: float, longitude: float, category_id: int, limit: int = 5):
+    """Open public reports of the category near the point: offered before filing a duplicate."""
+    radius = settings.SITUATION_NEARBY_METRES
+    dlat = radius / 111_320
+    dlon = radius / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
+    facts = (
+        public_facts()
+        .filter(
+            category_id=category_id,
+            status__in=OPEN_STATUSES,
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+        .select_related("appeal")
+        .order_by("-support_count", "-received_at")[:200]
+    )
+    found = [
+        Nearby(fact.appeal, round(distance_m(latitude, longitude, fact.latitude, fact.longitude)))
+        for fact in facts
+    ]
+    found = [item for item in found if item.metres <= radius]
+    found.sort(key=lambda item: (item.metres, -item.appeal.support_count))
+    return found[:limit]
+
+
+def addresses_matching(query: str, *, limit: int = 10) -> list[Address]:
+    words = query.lower().split()
+    if not words:
+        return []
+    addresses = Address.objects.all()
+    for word in words[:5]:
+        addresses = addresses.filter(search_text__contains=word)
+    return list(addresses.order_by("street", "house")[:limit])
+
+
+# --- The map --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+def parse_bbox(value: str) -> Box:
+    """`west,south,east,north` in degrees (the order of GeoJSON and OGC APIs)."""
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except (ValueError, AttributeError) as exc:
+        raise ValidationFailed(
+            _("Give the map's box as west,south,east,north in degrees."), field="bbox"
+        ) from exc
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValidationFailed(_("The box has impossible coordinates."), field="bbox")
+    west, east = max(west, -180.0), min(east, 180.0)
+    south, north = max(south, -90.0), min(north, 90.0)
+    if south >= north or west >= east:
+        raise ValidationFailed(_("The box is empty: south must be below north."), field="bbox")
+    return Box(south=south, west=west, north=north, east=east)
+
+
+def _month(day) -> int:
+    return day.year * 100 + day.month
+
+
+def _months_exact(filters: ReportFilters) -> bool:
+    """Whether the filing dates cover whole months, as the pre-counted cells do."""
+    start, end = filters.received_from, filters.received_to
+    if start is not None and start.day != 1:
+        return False
+    return end is None or end.day == calendar.monthrange(end.year, end.month)[1]
+
+
+def _uses_cells(filters: ReportFilters, zoom: int) -> bool:
+    return (
+        zoom <= FINEST_CELL_ZOOM
+        and filters.addressee is None
+        and filters.resolved_from is None
+        and filters.resolved_to is None
+        and _months_exact(filters)
+    )
+
+
+def map_features(*, filters: ReportFilters, box: Box, zoom: int) -> dict:
+    """The public map's GeoJSON: clusters (count and centre) or, when few, single reports."""
+    zoom = max(0, min(int(zoom), 22))
+    limit = settings.SITUATION_MAP_POINTS_MAX
+    if _uses_cells(filters, zoom):
+        clusters = _clusters_from_cells(filters, box, max(zoom, min(LEVELS)))
+        if sum(n for n, _lat, _lon in clusters) > limit:
+            return _collection(_cluster_features(clusters), clustered=True)
+    facts = filter_facts(public_facts(), filters).filter(
+        latitude__range=(box.south, box.north), longitude__range=(box.west, box.east)
+    )
+    points = list(
+        facts.select_related("appeal").order_by("-support_count", "-received_at")[: limit + 1]
+    )
+    if len(points) <= limit:
+        return _collection(_point_features(points), clustered=False)
+    return _collection(_cluster_features(_clusters_from_facts(facts, zoom + 1)), clustered=True)
+
+
+def _clusters_from_cells(filters: ReportFilters, box: Box, level: int):
+    size = cell_size(level)
+    cells = MapCell.objects.filter(
+        level=level,
+        is_public=True,
+        cx__gte=math.floor((box.west + 180) / size),
+        cx__lte=math.floor((box.east + 180) / size),
+        cy__gte=math.floor((box.south + 90) / size),
+        cy__lte=math.floor((box.north + 90) / size),
+    )
+    if filters.categories:
+        cells = cells.filter(category_id__in=filters.categories)
+    if filters.statuses:
+        cells = cells.filter(status__in=filters.statuses)
+    if filters.districts:
+        cells = cells.filter(district_id__in=filters.districts)
+    if filters.received_from:
+        cells = cells.filter(month__gte=_month(filters.received_from))
+    if filters.received_to:
+        cells = cells.filter(month__lte=_month(filters.received_to))
+    rows = (
+        cells.values("cx", "cy")
+        .annotate(n=Sum("count"), slat=Sum("sum_lat"), slon=Sum("sum_lon"))
+        .filter(n__gt=0)
+        .order_by()
+    )
+    return [(row["n"], row["slat"] / row["n"], row["slon"] / row["n"]) for row in rows]
+
+
+def _clusters_from_facts(facts, level: int):
+    """Cells computed on the fly, for filters the pre-counted cells do not keep."""
+    from django.db.models import Count, FloatField
+    from django.db.models.functions import Cast, Floor
+
+    size = cell_size(level)
+    rows = (
+        facts.annotate(
+            gx=Cast(Floor((F("longitude") + 180.0) / size), output_field=FloatField()),
+            gy=Cast(Floor((F("latitude") + 90.0) / size), output_field=FloatField()),
+        )
+        .values("gx", "gy")
+        .annotate(n=Count("pk"), slat=Sum("latitude"), slon=Sum("longitude"))
+        .order_by()
+    )
+    return [(row["n"], row["slat"] / row["n"], row["slon"] / row["n"]) for row in rows]
+
+
+def _cluster_features(clusters) -> list[dict]:
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+            "properties": {"cluster": True, "count": n},
+        }
+        for n, lat, lon in clusters
+    ]
+
+
+def _point_features(facts: list[AppealFact]) -> list[dict]:
+    categories = dict(Category.objects.values_list("pk", "name")) if facts else {}
+    labels = dict(Status.choices)
+    return [
+        {
+            "type": "Feature",
+            "id": fact.appeal_id,
+            "geometry": {"type": "Point", "coordinates": [fact.longitude, fact.latitude]},
+            "properties": {
+                "cluster": False,
+                "id": fact.appeal_id,
+                "number": fact.appeal.number,
+                "subject": fact.appeal.subject,
+                "category": categories.get(fact.category_id, ""),
+                "status": fact.status,
+                "status_label": str(labels[fact.status]),
+                "supporters": fact.support_count,
+                "received": fact.received_on.isoformat(),
+                "url": reverse("situation:report", kwargs={"pk": fact.appeal_id}),
+            },
+        }
+        for fact in facts
+    ]
+
+
+def _collection(features: list[dict], *, clustered: bool) -> dict:
+    return {"type": "FeatureCollection", "clustered": clustered, "features": features}
+
+
+def filter_choices() -> dict:
+    """What the filter form offers: categories of problem reports, districts, addressees."""
+    from hromada.core.models import District
+
+    return {
+        "categories": list(Category.objects.filter(for_problem_reports=True).only("pk", "name")),
+        "districts": list(District.objects.only("pk", "name")),
+        "addressees": list(
+            Addressee.objects.filter(is_published=True, routing_rules__isnull=False)
+            .distinct()
+            .only("pk", "name")
+            .order_by("name")
+        ),
+        "statuses": Status.choices,
+    }
