@@ -47,7 +47,12 @@ class AddressOut(Schema):
     longitude: float
 
 
-@router.get("/reports.geojson", auth=None, summary="Public problem reports on the map")
+@router.get(
+    "/reports.geojson",
+    auth=None,
+    summary="Public problem reports on the map",
+    url_name="situation_reports_geojson",
+)
 def reports_geojson(request: HttpRequest, bbox: str, zoom: int = 12) -> dict:
     """GeoJSON FeatureCollection of the public reports in `bbox` (west,south,east,north):
     clusters (`properties.cluster`, `count`) while the view holds many, single reports
@@ -77,7 +82,7 @@ def reports_nearby(request: HttpRequest, latitude: float, longitude: float, cate
     ]
 
 
-@router.get("/addresses", auth=None, response=list[AddressOut])
+@router.get("/addresses", auth=None, response=list[AddressOut], url_name="situation_addresses")
 def addresses(request: HttpRequest, q: str = ""):
     """The city's address register, searched by words of the street and the house number."""
     return [

@@ -64,6 +64,19 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service judges them (pictures only, how many)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class DescriptionForm(forms.Form):
     """Step 3: what happened, and photos."""
 
@@ -78,7 +91,7 @@ class DescriptionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What is wrong, since when, whom it endangers."),
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),

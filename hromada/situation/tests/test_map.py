@@ -132,3 +132,11 @@ def test_one_report_shows_its_timeline(centre):
     page = Client().get(f"/en/map/reports/{appeal.pk}/").content.decode()
     assert "Яма біля школи" in page and "Submitted" in page
     assert "Sign in to support" in page
+
+
+def test_the_map_page_carries_the_filters_to_its_api_and_list(centre):
+    roads = CategoryFactory()
+    page = Client().get(f"/en/map/?category={roads.pk}&status=new").content.decode()
+    assert 'data-api="/api/v1/situation/reports.geojson"' in page
+    assert f'data-query="category={roads.pk}&amp;status=new"' in page
+    assert f'href="/en/map/reports/?category={roads.pk}&amp;status=new"' in page
