@@ -5,6 +5,7 @@ The map's filters are the page's query parameters (category, status, district, a
 received_from/to, resolved_from/to), repeated for several values.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,7 +16,7 @@ from ninja.security import SessionAuth
 
 from hromada.core.errors import ValidationFailed
 from hromada.situation import selectors, services
-from hromada.situation.filters import parse_filters
+from hromada.situation.filters import parse_bbox, parse_filters
 
 router = Router(tags=["situation centre"])
 REFUSALS = frozenset({400, 401, 403, 404, 409, 422})
@@ -57,8 +58,9 @@ def reports_geojson(request: HttpRequest, bbox: str, zoom: int = 12) -> dict:
     """GeoJSON FeatureCollection of the public reports in `bbox` (west,south,east,north):
     clusters (`properties.cluster`, `count`) while the view holds many, single reports
     otherwise. `clustered` at the top says which."""
-    filters = parse_filters(request.GET)
-    box = selectors.parse_bbox(bbox)
+    # The visible box is `bbox` here; a place among the filters would only repeat it.
+    filters = replace(parse_filters(request.GET), bbox="")
+    box = parse_bbox(bbox)
     return selectors.map_features(filters=filters, box=box, zoom=zoom)
 
 

@@ -4,6 +4,7 @@ The same parameters in the page's address, the list's and the GeoJSON API's, so 
 link or a figure of the dashboard opens exactly the reports behind it.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
@@ -31,6 +32,8 @@ class ReportFilters:
     kinds: tuple[str, ...] = field(default=())
     # "support": the most supported first (their priority); otherwise the newest first.
     sort: str = ""
+    # A place, "west,south,east,north": the dashboard's recurring problems link to theirs.
+    bbox: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -51,6 +54,8 @@ class ReportFilters:
                 pairs.append((name, values[name].isoformat()))
         if values["sort"]:
             pairs.append(("sort", values["sort"]))
+        if values["bbox"]:
+            pairs.append(("bbox", values["bbox"]))
         return urlencode(pairs)
 
 
@@ -93,7 +98,10 @@ def parse_filters(data: QueryDict) -> ReportFilters:
         resolved_to=_date(data, "resolved_to"),
         kinds=kinds,
         sort="support" if data.get("sort") == "support" else "",
+        bbox=data.get("bbox", "").strip()[:200],
     )
+    if filters.bbox:
+        parse_bbox(filters.bbox)
     for start, end in (("received_from", "received_to"), ("resolved_from", "resolved_to")):
         first, last = getattr(filters, start), getattr(filters, end)
         if first and last and first > last:
@@ -101,8 +109,38 @@ def parse_filters(data: QueryDict) -> ReportFilters:
     return filters
 
 
+@dataclass(frozen=True)
+class Box:
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+def parse_bbox(value: str) -> Box:
+    """`west,south,east,north` in degrees (the order of GeoJSON and OGC APIs)."""
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except (ValueError, AttributeError) as exc:
+        raise ValidationFailed(
+            _("Give the map's box as west,south,east,north in degrees."), field="bbox"
+        ) from exc
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValidationFailed(_("The box has impossible coordinates."), field="bbox")
+    west, east = max(west, -180.0), min(east, 180.0)
+    south, north = max(south, -90.0), min(north, 90.0)
+    if south >= north or west >= east:
+        raise ValidationFailed(_("The box is empty: south must be below north."), field="bbox")
+    return Box(south=south, west=west, north=north, east=east)
+
+
 def filter_facts(queryset, filters: ReportFilters):
     """Narrow an AppealFact queryset by the filters (visibility is the selectors' job)."""
+    if filters.bbox:
+        box = parse_bbox(filters.bbox)
+        queryset = queryset.filter(
+            latitude__range=(box.south, box.north), longitude__range=(box.west, box.east)
+        )
     if filters.categories:
         queryset = queryset.filter(category_id__in=filters.categories)
     if filters.statuses:

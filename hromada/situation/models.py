@@ -199,3 +199,26 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street}, {self.house}"
+
+
+class RecurringProblem(models.Model):
+    """A place where reports of one category come back month after month: a systemic problem
+    to fix at the root. Recomputed from the map cells by a periodic job."""
+
+    level = models.PositiveSmallIntegerField()
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    category_id = models.PositiveIntegerField(default=0)
+    months = models.PositiveSmallIntegerField(_("months with reports"))
+    count = models.PositiveIntegerField(_("reports"))
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("recurring problem")
+        verbose_name_plural = _("recurring problems")
+        ordering = ["-months", "-count"]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} @ {self.cx}/{self.cy}: {self.months}"

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Sum
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from hromada.appeals.models import Appeal, Attachment, Category, Event, Kind
-from hromada.core.errors import ValidationFailed
 from hromada.directory.models import Addressee
 from hromada.situation.facts import LEVELS, cell_size
-from hromada.situation.filters import ReportFilters, filter_facts
+from hromada.situation.filters import Box, ReportFilters, filter_facts
 from hromada.situation.models import OPEN_STATUSES, Address, AppealFact, MapCell, Status
 
 EARTH_RADIUS_M = 6_371_000
@@ -140,31 +138,6 @@ def addresses_matching(query: str, *, limit: int = 10) -> list[Address]:
 # --- The map --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Box:
-    south: float
-    west: float
-    north: float
-    east: float
-
-
-def parse_bbox(value: str) -> Box:
-    """`west,south,east,north` in degrees (the order of GeoJSON and OGC APIs)."""
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except (ValueError, AttributeError) as exc:
-        raise ValidationFailed(
-            _("Give the map's box as west,south,east,north in degrees."), field="bbox"
-        ) from exc
-    if not all(math.isfinite(v) for v in (west, south, east, north)):
-        raise ValidationFailed(_("The box has impossible coordinates."), field="bbox")
-    west, east = max(west, -180.0), min(east, 180.0)
-    south, north = max(south, -90.0), min(north, 90.0)
-    if south >= north or west >= east:
-        raise ValidationFailed(_("The box is empty: south must be below north."), field="bbox")
-    return Box(south=south, west=west, north=north, east=east)
-
-
 def _month(day) -> int:
     return day.year * 100 + day.month
 
@@ -180,6 +153,7 @@ def _months_exact(filters: ReportFilters) -> bool:
 def _uses_cells(filters: ReportFilters, zoom: int) -> bool:
     return (
         zoom <= FINEST_CELL_ZOOM
+        and not filters.bbox
         and filters.addressee is None
         and filters.resolved_from is None
         and filters.resolved_to is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hromada.situation import views
+from hromada.situation import dashboard_views, views
 
 app_name = "situation"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("map/new/", views.file_point, name="file_point"),
     path("map/new/category/", views.file_category, name="file_category"),
     path("map/new/details/", views.file_describe, name="file_describe"),
+    path("office/situation/", dashboard_views.dashboard, name="dashboard"),
 ]
