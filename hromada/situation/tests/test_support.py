@@ -98,10 +98,10 @@ def test_the_api_counts_once_and_answers_409_the_second_time(centre):
 def test_the_page_supports_and_says_so_the_second_time(centre):
     appeal = report()
     client = Client()
-    url = f"/map/reports/{appeal.pk}/support/"
-    assert client.post(url)["Location"].startswith("/accounts/login/")
+    url = f"/en/map/reports/{appeal.pk}/support/"
+    assert client.post(url)["Location"].startswith("/en/accounts/login/")
     client.force_login(UserFactory())
-    response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url, follow=True)
     assert "your support is counted" in response.content.decode()
     response = client.post(url, follow=True)
     assert "You already support this report." in response.content.decode()
