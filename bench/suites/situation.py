@@ -46,20 +46,44 @@ API = "/api/v1/situation/reports.geojson"
 DASHBOARD = "/office/situation/"
 
 
+# The demo districts' boxes (they are close to rectangles): a report's district follows its
+# point, as the intake's point-in-polygon would decide.
+DISTRICT_BOXES = (
+    ("zavodskyi", 33.33, 33.37, 49.06, 49.12),
+    ("tsentralnyi", 33.37, 33.43, 49.09, 49.12),
+    ("pivdennyi", 33.37, 33.43, 49.06, 49.09),
+    ("livoberezhnyi", 33.43, 33.47, 49.06, 49.12),
+    ("verbivskyi", 33.47, 33.56, 49.08, 49.13),
+    ("pivnichnyi", 33.33, 33.47, 49.12, 49.16),
+)
+
+
 def _points_for_reports() -> None:
-    """Problem reports get a point in the city, public nine times in ten."""
+    """Problem reports get a point in the city (public nine times in ten) and its district."""
     from django.db import connection
+
+    from hromada.core.models import District
 
     if connection.vendor == "postgresql":
         uniform = "random()"
     else:
         uniform = "((abs(random()) % 1000000) / 1000000.0)"
+    ids = dict(District.objects.values_list("slug", "pk"))
+    cases = " ".join(
+        f"WHEN longitude >= {w} AND longitude < {e} AND latitude >= {s} AND latitude < {n} "
+        f"THEN {ids[slug]}"
+        for slug, w, e, s, n in DISTRICT_BOXES
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE appeals_appeal SET "
             f"latitude = 49.06 + 0.10 * {uniform}, "
             f"longitude = 33.33 + 0.23 * {uniform}, "
             f"is_public = ({uniform} < 0.9) "
+            "WHERE kind = 'problem_report'"
+        )
+        cursor.execute(
+            f"UPDATE appeals_appeal SET district_id = CASE {cases} ELSE NULL END "
             "WHERE kind = 'problem_report'"
         )
 

@@ -132,7 +132,9 @@ class MapCell(models.Model):
     category_id = models.PositiveIntegerField(default=0)
     district_id = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices)
-    month = models.PositiveIntegerField(help_text="Month received: year * 100 + month.")
+    month = models.PositiveIntegerField(
+        help_text="Month received: year * 100 + month; 0 counts all months together."
+    )
     count = models.IntegerField(default=0)
     sum_lat = models.FloatField(default=0)
     sum_lon = models.FloatField(default=0)
@@ -155,7 +157,7 @@ class MapCell(models.Model):
                 name="map_cell_key",
             )
         ]
-        indexes = [models.Index(fields=["level", "cy", "cx"], name="map_cell_box")]
+        indexes = [models.Index(fields=["level", "month", "cy", "cx"], name="map_cell_box")]
 
     def __str__(self) -> str:
         return f"{self.level}:{self.cx}/{self.cy} {self.count}"
@@ -222,3 +224,173 @@ class RecurringProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id} @ {self.cx}/{self.cy}: {self.months}"
+
+
+# --- City objects, works, excavation permits, yards (seed 001) --------------------------------
+
+
+class Geometry(models.TextChoices):
+    POINT = "Point", _("Points")
+    LINE = "LineString", _("Lines")
+    POLYGON = "Polygon", _("Areas")
+    ANY = "any", _("Any geometry")
+
+
+class Boxed(models.Model):
+    """A GeoJSON geometry (WGS 84) with its bounding box, for box queries with indexes."""
+
+    geometry = models.JSONField(_("geometry (GeoJSON)"))
+    min_lat = models.FloatField(editable=False)
+    max_lat = models.FloatField(editable=False)
+    min_lon = models.FloatField(editable=False)
+    max_lon = models.FloatField(editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class LayerType(models.Model):
+    """A layer of city objects kept by staff: playgrounds, cameras, bus routes, networks, …
+
+    ``attributes`` lists the fields each object of the layer carries:
+    ``[{"key": "capacity", "label": "Місткість", "type": "number"}, …]`` (text, number, date).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("code"), max_length=64, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    geometry_type = models.CharField(
+        _("geometry"), max_length=16, choices=Geometry.choices, default=Geometry.POINT
+    )
+    attributes = models.JSONField(_("attributes"), default=list, blank=True)
+    is_public = models.BooleanField(_("shown to the public"), default=True)
+    colour = models.CharField(_("colour on the map"), max_length=7, default="#0b4a85")
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("layer of city objects")
+        verbose_name_plural = _("layers of city objects")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CityObject(Boxed):
+    layer = models.ForeignKey(
+        LayerType, verbose_name=_("layer"), on_delete=models.CASCADE, related_name="objects"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    values = models.JSONField(_("attribute values"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("city object")
+        verbose_name_plural = _("city objects")
+        ordering = ["layer", "name"]
+        indexes = [models.Index(fields=["layer", "min_lat", "min_lon"], name="city_object_box")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Work(Boxed):
+    """Planned or ongoing works (a repair, a network, a road): what is dug up, by whom, until
+    when; the operator's answer to "why is my yard dug up"."""
+
+    title = models.CharField(_("what is done"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    contractor = models.CharField(_("contractor"), max_length=300)
+    customer = models.CharField(_("customer"), max_length=300, blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    is_public = models.BooleanField(_("shown to the public"), default=True)
+
+    class Meta:
+        verbose_name = _("works")
+        verbose_name_plural = _("works")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["ends_on", "starts_on"], name="work_period")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="work_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExcavationPermit(Boxed):
+    """An excavation permit (ордер на земляні роботи): the surface must be restored by a date;
+    past it without closure, the claims go out by themselves and the permit shows overdue."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    contractor = models.CharField(_("contractor"), max_length=300)
+    contractor_email = models.EmailField(_("contractor's e-mail"))
+    place = models.CharField(_("place"), max_length=300)
+    purpose = models.CharField(_("purpose of the works"), max_length=300, blank=True)
+    issued_on = models.DateField(_("issued"))
+    restore_by = models.DateField(_("surface to be restored by"))
+    closed_on = models.DateField(_("closed (surface restored)"), null=True, blank=True)
+    overdue_since = models.DateTimeField(_("found overdue"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("excavation permit")
+        verbose_name_plural = _("excavation permits")
+        ordering = ["-issued_on", "number"]
+        indexes = [
+            models.Index(
+                fields=["restore_by"],
+                condition=Q(closed_on__isnull=True, overdue_since__isnull=True),
+                name="permit_watch",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PermitClaim(models.Model):
+    """A claim sent about an overdue permit: to the contractor and to the police, once each."""
+
+    class Recipient(models.TextChoices):
+        CONTRACTOR = "contractor", _("Contractor")
+        POLICE = "police", _("Police")
+
+    permit = models.ForeignKey(ExcavationPermit, on_delete=models.CASCADE, related_name="claims")
+    recipient_kind = models.CharField(_("to"), max_length=16, choices=Recipient.choices)
+    recipient = models.EmailField(_("e-mail"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("claim about a permit")
+        verbose_name_plural = _("claims about permits")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["permit", "recipient_kind"], name="permit_claim_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit} → {self.recipient}"
+
+
+class Yard(Boxed):
+    """A yard of apartment blocks, ranked for repair by the published formula."""
+
+    address = models.CharField(_("address"), max_length=300)
+    apartments = models.PositiveIntegerField(_("apartments"))
+    area_m2 = models.PositiveIntegerField(_("area, m²"))
+    appeals_count = models.PositiveIntegerField(_("appeals about it"), default=0, editable=False)
+    counted_at = models.DateTimeField(_("appeals counted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yard")
+        verbose_name_plural = _("yards")
+        ordering = ["address"]
+
+    def __str__(self) -> str:
+        return self.address

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from hromada.appeals.models import Appeal, Attachment, Category, Event, Kind
 from hromada.directory.models import Addressee
-from hromada.situation.facts import LEVELS, cell_size
+from hromada.situation.facts import ALL_MONTHS, LEVELS, cell_size
 from hromada.situation.filters import Box, ReportFilters, filter_facts
 from hromada.situation.models import OPEN_STATUSES, Address, AppealFact, MapCell, Status
 
@@ -196,10 +196,14 @@ def _clusters_from_cells(filters: ReportFilters, box: Box, level: int):
         cells = cells.filter(status__in=filters.statuses)
     if filters.districts:
         cells = cells.filter(district_id__in=filters.districts)
-    if filters.received_from:
-        cells = cells.filter(month__gte=_month(filters.received_from))
-    if filters.received_to:
-        cells = cells.filter(month__lte=_month(filters.received_to))
+    if filters.received_from or filters.received_to:
+        cells = cells.filter(month__gt=ALL_MONTHS)
+        if filters.received_from:
+            cells = cells.filter(month__gte=_month(filters.received_from))
+        if filters.received_to:
+            cells = cells.filter(month__lte=_month(filters.received_to))
+    else:
+        cells = cells.filter(month=ALL_MONTHS)
     rows = (
         cells.values("cx", "cy")
         .annotate(n=Sum("count"), slat=Sum("sum_lat"), slon=Sum("sum_lon"))
