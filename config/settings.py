@@ -430,6 +430,15 @@ SITUATION_NEARBY_METRES = int(os.environ.get("SITUATION_NEARBY_METRES", "300"))
 SITUATION_MAP_POINTS_MAX = int(os.environ.get("SITUATION_MAP_POINTS_MAX", "300"))
 # Overdue excavation permits: the police contact that receives the second claim.
 SITUATION_POLICE_EMAIL = os.environ.get("SITUATION_POLICE_EMAIL", "")
+# The yard-repair list's formula: score = apartments × a + appeals × b + (area m² / 100) × c,
+# given as "a,b,c".
+SITUATION_YARD_WEIGHTS = dict(
+    zip(
+        ("apartments", "appeals", "area"),
+        (float(x) for x in os.environ.get("SITUATION_YARD_WEIGHTS", "1,5,0.5").split(",")),
+        strict=True,
+    )
+)
 
 # --- Electronic queue ----------------------------------------------------------------------------
 # Files a specialist adds to a visit: the size of one, and how many at once.

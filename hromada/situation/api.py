@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
-from hromada.core.errors import ValidationFailed
-from hromada.situation import selectors, services
+from hromada.core.errors import NotFound, ValidationFailed
+from hromada.situation import city_selectors, selectors, services
 from hromada.situation.filters import parse_bbox, parse_filters
 
 router = Router(tags=["situation centre"])
@@ -117,3 +117,28 @@ def support(request: HttpRequest, report_id: int):
 def withdraw(request: HttpRequest, report_id: int):
     services.support_withdraw(actor=request.auth, appeal_id=report_id)
     return Status(200, _support_out(report_id, False))
+
+
+@router.get(
+    "/layers/{slug}.geojson",
+    auth=None,
+    summary="City objects of one public layer",
+    url_name="situation_layer_geojson",
+)
+def layer_geojson(request: HttpRequest, slug: str, bbox: str = "") -> dict:
+    """GeoJSON FeatureCollection of the layer's objects (in `bbox` when given)."""
+    collection = city_selectors.layer_geojson(slug, box=parse_bbox(bbox) if bbox else None)
+    if collection is None:
+        raise NotFound(_("No such layer."))
+    return collection
+
+
+@router.get(
+    "/works.geojson",
+    auth=None,
+    summary="Planned and ongoing works",
+    url_name="situation_works_geojson",
+)
+def works_geojson(request: HttpRequest, bbox: str = "") -> dict:
+    """Works not yet ended: what is dug up, by which contractor, until when."""
+    return city_selectors.works_geojson(box=parse_bbox(bbox) if bbox else None)

@@ -66,6 +66,8 @@ class AppealFact(models.Model):
                 name="fact_public_received",
             ),
             models.Index(fields=["kind", "received_on"], name="fact_kind_received"),
+            # Reports within a yard (the yard-repair list), public or not.
+            models.Index(fields=["latitude", "longitude"], name="fact_point"),
             # "Same category, open, nearby" before filing.
             models.Index(fields=["category_id", "status", "latitude"], name="fact_nearby"),
         ]
@@ -278,7 +280,7 @@ class LayerType(models.Model):
 
 class CityObject(Boxed):
     layer = models.ForeignKey(
-        LayerType, verbose_name=_("layer"), on_delete=models.CASCADE, related_name="objects"
+        LayerType, verbose_name=_("layer"), on_delete=models.CASCADE, related_name="city_objects"
     )
     name = models.CharField(_("name"), max_length=300)
     values = models.JSONField(_("attribute values"), default=dict, blank=True)

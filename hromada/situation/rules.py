@@ -34,3 +34,4 @@ may_watch = is_operator | is_administrator | is_head
 
 rules.add_perm("situation.view_dashboard", may_watch)
 rules.add_perm("situation.support_report", is_signed_in & ~is_report_author)
+rules.add_perm("situation.manage_city_objects", is_operator | is_administrator)

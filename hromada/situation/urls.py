@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hromada.situation import dashboard_views, views
+from hromada.situation import city_views, dashboard_views, views
 
 app_name = "situation"
 
@@ -13,5 +13,8 @@ urlpatterns = [
     path("map/new/", views.file_point, name="file_point"),
     path("map/new/category/", views.file_category, name="file_category"),
     path("map/new/details/", views.file_describe, name="file_describe"),
+    path("map/works/", city_views.works, name="works"),
+    path("map/permits/", city_views.permits, name="permits"),
+    path("map/yards/", city_views.yards, name="yards"),
     path("office/situation/", dashboard_views.dashboard, name="dashboard"),
 ]
