@@ -140,3 +140,21 @@ def test_the_map_page_carries_the_filters_to_its_api_and_list(centre):
     assert 'data-api="/api/v1/situation/reports.geojson"' in page
     assert f'data-query="category={roads.pk}&amp;status=new"' in page
     assert f'href="/en/map/reports/?category={roads.pk}&amp;status=new"' in page
+
+
+def test_the_map_and_a_report_page_read_a_fixed_number_of_queries(
+    centre, django_assert_num_queries
+):
+    first = report(files=[png()])
+    client = Client()
+    params = {"bbox": BOX, "zoom": 17}
+    client.get(API, params)
+    with django_assert_num_queries(2) as few:  # the points, the categories' names
+        client.get(API, params)
+    for _ in range(5):
+        report()
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert total(client.get(API, params).json()) == 6
+    client.get(f"/map/reports/{first.pk}/")
+    with django_assert_num_queries(3):  # the report with its fact, its timeline, its photos
+        client.get(f"/map/reports/{first.pk}/")
