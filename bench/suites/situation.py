@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench.registry import BenchError, Figure, benchmark
 from bench.suites.appeals import (
@@ -168,14 +169,8 @@ def seed(total: int, out: str) -> None:
         json.dumps(
             {
                 "session": session.session_key,
-                "views": {
-                    name: "&".join(
-                        f"{k}={v}"
-                        for k, values in p.items()
-                        for v in (values if isinstance(values, list) else [values])
-                    )
-                    for name, p in views.items()
-                },
+                # Encoded: wrk, driven by a Lua script, sends nothing for a raw comma.
+                "views": {name: urlencode(p, doseq=True) for name, p in views.items()},
                 "answers": answers,
                 "appeals": total,
                 "facts": rebuilt,
@@ -193,7 +188,8 @@ def seed(total: int, out: str) -> None:
 def _measure(ctx, server, *, path: str, query: str, headers: dict, key: str, label: str):
     url = server.url(f"{path}?{query}" if query else path)
     workers = max(1, server.workers())
-    ctx.load(url, duration_s=2, connections=workers, threads=1, headers=headers)
+    # Warm-up: a worker's first API request loads the whole API (seconds on a busy machine).
+    ctx.load(url, duration_s=5, connections=workers, threads=1, headers=headers)
     offset = _settle(server.log_path)
     with ctx.watch_cpu(key, server.pids()):
         run = ctx.load(url, duration_s=ctx.scaled(5, 1), connections=1, threads=1, headers=headers)
