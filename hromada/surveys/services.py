@@ -79,7 +79,7 @@ def _free_slug(title: str) -> str:
     return slug
 
 
-def _check_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
+def check_survey_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - SURVEY_FIELDS
     if unknown:
         raise ValidationFailed(_("Unknown survey fields: %s.") % ", ".join(sorted(unknown)))
@@ -111,7 +111,7 @@ def _check_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
 def survey_create(actor: User, *, title: str, slug: str = "", **fields: Any) -> Survey:
     if not actor.has_perm("surveys.create_survey"):
         raise PermissionDenied(_("You may not build surveys."))
-    fields = _check_fields(actor, {"title": title, **fields})
+    fields = check_survey_fields(actor, {"title": title, **fields})
     if "addressee_id" not in fields and not actor.has_perm("surveys.manage_survey", Survey()):
         raise PermissionDenied(
             _("Choose one of the addressees you moderate."), code="not_your_addressee"
@@ -127,7 +127,7 @@ def survey_create(actor: User, *, title: str, slug: str = "", **fields: Any) -> 
 @transaction.atomic
 def survey_update(actor: User, *, survey_id: int, **fields: Any) -> Survey:
     survey = _survey_for(actor, survey_id, lock=True)
-    fields = _check_fields(actor, fields)
+    fields = check_survey_fields(actor, fields)
     for name, value in fields.items():
         setattr(survey, name, value)
     survey.save()
