@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from hromada.core.errors import NotFound, PermissionDenied
@@ -191,7 +191,9 @@ def survey_answer(request, slug: str, payload: ResponseIn):
         ticket=payload.ticket,
         appeal=payload.appeal,
     )
-    return 201, {"id": response.pk, "survey": survey.slug, "results_url": survey.get_results_url()}
+    return Status(
+        201, {"id": response.pk, "survey": survey.slug, "results_url": survey.get_results_url()}
+    )
 
 
 @router.get(

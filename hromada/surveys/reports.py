@@ -59,6 +59,8 @@ def reports_owe(*, now: datetime | None = None) -> int:
         if period is None:
             continue
         start, end = period
+        if survey.published_at is None or survey.published_at >= end:
+            continue  # nothing to report of a period before the survey opened
         for address in recipients(survey):
             key = f"{survey.pk}:{start.date()}:{end.date()}:{address}"[:200]
             try:

@@ -71,8 +71,21 @@ def _refuse_answered(survey: Survey) -> None:
 RESERVED_SLUGS = {"archive", "quality"}
 
 
+# The official transliteration of Ukrainian (Cabinet of Ministers resolution 55 of 2010), so
+# addresses read "opytuvannia-zhyteliv" rather than a random code.
+TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+        "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+        "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+        "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
+        "я": "ia", "'": "", "’": "", "ʼ": "",
+    }
+)  # fmt: skip
+
+
 def _free_slug(title: str) -> str:
-    base = slugify(title)[:60].strip("-") or "survey"
+    base = slugify(title.lower().translate(TRANSLIT))[:60].strip("-") or "survey"
     slug = base
     while slug in RESERVED_SLUGS or Survey.objects.filter(slug=slug).exists():
         slug = f"{base}-{secrets.token_hex(2)}"
