@@ -68,7 +68,7 @@ def _refuse_answered(survey: Survey) -> None:
 
 
 # The site's own pages under /surveys/.
-RESERVED_SLUGS = {"archive", "quality"}
+RESERVED_SLUGS = {"archive", "addressees"}
 
 
 # The official transliteration of Ukrainian (Cabinet of Ministers resolution 55 of 2010), so
