@@ -148,8 +148,9 @@ class ResponseAdmin(admin.ModelAdmin):
     list_display = ["pk", "survey", "submitted_at", "subject"]
     list_filter = ["survey"]
     list_select_related = ["survey"]
-    readonly_fields = ["survey", "respondent", "subject", "booking", "appeal", "addressee"]
-    exclude = []
+    # Who answered stays out of sight: the row keeps the person only for "once per person".
+    fields = ["survey", "submitted_at", "subject", "addressee"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
