@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -103,7 +104,7 @@ def _charted(results):
         if slices:
             title = _("%(question)s: %(shares)s") % {
                 "question": question.text,
-                "shares": "; ".join(f"{s.label} — {s.percent:g}%" for s in slices),
+                "shares": "; ".join(f"{s.label} — {number_format(s.percent, 1)}%" for s in slices),
             }
             if question.kind == Question.Kind.SINGLE:
                 chart = charts.pie_chart(slices, title=title)
