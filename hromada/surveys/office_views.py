@@ -158,6 +158,19 @@ def office_section(request, slug: str):
 
 
 @login_required
+@require_POST
+def office_section_delete(request, slug: str, section_pk: int):
+    survey = _managed_or_404(request, slug)
+    try:
+        services.section_delete(request.user, survey_id=survey.pk, section_id=section_pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The section is deleted; its questions stay."))
+    return redirect("surveys:office_edit", slug=survey.slug)
+
+
+@login_required
 def office_preview(request, slug: str):
     survey = _managed_or_404(request, slug)
     return render(

@@ -176,6 +176,20 @@ def section_save(
     return section
 
 
+@transaction.atomic
+def section_delete(actor: User, *, survey_id: int, section_id: int) -> None:
+    """Remove a section; its questions stay, outside any section."""
+    survey = _survey_for(actor, survey_id, lock=True)
+    _refuse_answered(survey)
+    section = survey.sections.filter(pk=section_id).first()
+    if section is None:
+        raise NotFound(_("No such section."))
+    audit_event_record(
+        actor=actor, action="surveys.section_deleted", target=survey, section=section.title
+    )
+    section.delete()
+
+
 def _clean_options(kind: str, options: Sequence[str]) -> list[str]:
     labels = [label.strip() for label in options if label and label.strip()]
     if kind not in Question.CHOICE_KINDS:

@@ -33,6 +33,11 @@ urlpatterns = [
         "office/surveys/<slug:slug>/sections/", office_views.office_section, name="office_section"
     ),
     path(
+        "office/surveys/<slug:slug>/sections/<int:section_pk>/delete/",
+        office_views.office_section_delete,
+        name="office_section_delete",
+    ),
+    path(
         "office/surveys/<slug:slug>/export.<str:fmt>",
         office_views.office_export,
         name="office_export",

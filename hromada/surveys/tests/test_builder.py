@@ -86,3 +86,25 @@ def test_closing_dates_in_order():
         services.survey_create(
             administrator(), title="Опитування", opens_at=now, closes_at=now - timedelta(days=1)
         )
+
+
+def test_sections_group_questions_and_can_go_without_losing_them():
+    admin = administrator()
+    survey = make_survey(actor=admin, publish=False)
+    section = services.section_save(admin, survey_id=survey.pk, title="Про візит", order=1)
+    question = survey.questions.first()
+    services.question_save(
+        admin,
+        survey_id=survey.pk,
+        question_id=question.pk,
+        kind=question.kind,
+        text=question.text,
+        section_id=section.pk,
+    )
+    from hromada.surveys import selectors
+
+    blocks = selectors.survey_form(survey)
+    assert [b["section"] for b in blocks] == [None, section]
+    assert [q.pk for q in blocks[1]["questions"]] == [question.pk]
+    services.section_delete(admin, survey_id=survey.pk, section_id=section.pk)
+    assert Question.objects.get(pk=question.pk).section is None
