@@ -45,13 +45,13 @@ class SurveyBriefOut(Schema):
     url: str
 
 
-class OptionOut(Schema):
+class SurveyOptionOut(Schema):
     id: int
     label: str
     value: int | None
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     key: str
     kind: str
     text: str
@@ -59,15 +59,15 @@ class QuestionOut(Schema):
     is_required: bool
     allow_other: bool
     section: str | None
-    options: list[OptionOut]
+    options: list[SurveyOptionOut]
 
 
 class SurveyOut(SurveyBriefOut):
     description: str
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
-class ResponseIn(Schema):
+class SurveyResponseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     answers: dict[str, int | str | list[int]] = Field(
@@ -79,33 +79,33 @@ class ResponseIn(Schema):
     appeal: str = Field("", max_length=40, description="The number of the answered appeal rated.")
 
 
-class ResponseOut(Schema):
+class SurveyResponseOut(Schema):
     id: int
     survey: str
     results_url: str
 
 
-class ShareOut(Schema):
+class SurveyShareOut(Schema):
     label: str
     count: int
     percent: float
 
 
-class ResultOut(Schema):
+class SurveyResultOut(Schema):
     key: str
     text: str
     kind: str
     answered: int
     average: float | None
     nps: int | None
-    shares: list[ShareOut]
+    shares: list[SurveyShareOut]
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     slug: str
     title: str
     response_count: int
-    questions: list[ResultOut]
+    questions: list[SurveyResultOut]
 
 
 def _brief(survey: Survey) -> dict:
@@ -175,13 +175,13 @@ def survey_detail(request, slug: str):
 
 @router.post(
     "/{slug}/responses",
-    response=answers(201, ResponseOut),
+    response=answers(201, SurveyResponseOut),
     summary="Answer a survey",
     description="422 `required`, `foreign_option`, `invalid_answer`, `invalid_date`, "
     "`too_long`, `unknown_question`, `empty_response`; 409 `already_answered`, "
     "`survey_closed`; 429 when answering too often.",
 )
-def survey_answer(request, slug: str, payload: ResponseIn):
+def survey_answer(request, slug: str, payload: SurveyResponseIn):
     survey = _survey(request, slug)
     limits.refuse_flood(request, anonymous=False)
     response = response_submit(
@@ -198,7 +198,7 @@ def survey_answer(request, slug: str, payload: ResponseIn):
 
 @router.get(
     "/{slug}/results",
-    response=answers(200, ResultsOut),
+    response=answers(200, SurveyResultsOut),
     auth=None,
     summary="Results of a survey, as its visibility allows",
 )

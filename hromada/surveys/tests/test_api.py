@@ -102,3 +102,21 @@ def test_results_carry_the_counts(survey, clients):
         "count": 1,
         "percent": 100.0,
     }
+
+
+def test_the_openapi_document_lists_every_surveys_endpoint(client):
+    document = client.get("/api/v1/openapi.json").json()
+    found = {
+        (method, path)
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/v1/surveys/")
+        for method in operations
+    }
+    assert found == {
+        ("get", "/api/v1/surveys/"),
+        ("get", "/api/v1/surveys/{slug}"),
+        ("post", "/api/v1/surveys/{slug}/responses"),
+        ("get", "/api/v1/surveys/{slug}/results"),
+    }
+    answer = document["paths"]["/api/v1/surveys/{slug}/responses"]["post"]
+    assert "409" in answer["responses"] and "422" in answer["responses"]
