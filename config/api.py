@@ -7,6 +7,7 @@ from hromada.core.api import install_error_handlers
 from hromada.directory.api import router as directory_router
 from hromada.equeue.api import router as equeue_router
 from hromada.situation.api import router as situation_router
+from hromada.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Hromada API",
@@ -21,3 +22,4 @@ api.add_router("/directory/", directory_router)
 api.add_router("/appeals/", appeals_router)
 api.add_router("/equeue/", equeue_router)
 api.add_router("/situation/", situation_router)
+api.add_router("/surveys/", surveys_router)

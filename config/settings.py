@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hromada.appeals",
     "hromada.equeue",
     "hromada.situation",
+    "hromada.surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -210,6 +211,9 @@ ACCOUNT_RATE_LIMITS = {
     # Appeals (hromada/appeals/views.py): per resident, and anonymous reports per address.
     "appeal_submit": os.environ.get("APPEAL_RATE_LIMIT", "20/h/user"),
     "appeal_submit_anonymous": os.environ.get("APPEAL_ANONYMOUS_RATE_LIMIT", "5/h/ip"),
+    # Survey answers (hromada/surveys/limits.py): per resident, and anonymous ones per address.
+    "survey_answer": os.environ.get("SURVEY_ANSWER_RATE_LIMIT", "60/h/user"),
+    "survey_answer_anonymous": os.environ.get("SURVEY_ANONYMOUS_RATE_LIMIT", "10/h/ip"),
 }
 MFA_ADAPTER = "hromada.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -346,6 +350,7 @@ DEMO_LOADERS = [
     "hromada.appeals.demo.load",
     "hromada.equeue.demo.load",
     "hromada.situation.demo.load",
+    "hromada.surveys.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -447,4 +452,6 @@ EQUEUE_FILES_MAX = int(os.environ.get("EQUEUE_FILES_MAX", "10"))
 # The reminder of tomorrow's visit goes out from this hour on (site time).
 EQUEUE_REMINDER_HOUR = int(os.environ.get("EQUEUE_REMINDER_HOUR", "9"))
 # Where the PDF ticket finds DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian's fonts-dejavu-core).
+# Surveys: the hour (local time) after which the weekly (Monday) and monthly (1st) reports go.
+SURVEY_REPORT_HOUR = int(os.environ.get("SURVEY_REPORT_HOUR", "8"))
 EQUEUE_PDF_FONT_DIR = os.environ.get("EQUEUE_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
