@@ -8,6 +8,7 @@ until the lease runs out; then ``resume_deliveries`` hands them to another worke
 interrupted one is sent again with the same Message-ID; the others were never sent.
 """
 
+import contextlib
 import logging
 import secrets
 import time
@@ -53,10 +54,8 @@ def rate_give_back(channel: str, unused: int, now_seconds: float | None = None) 
     if unused <= 0 or not settings.MESSAGING_RATE_PER_SECOND.get(channel):
         return
     second = int(now_seconds if now_seconds is not None else time.time())
-    try:
+    with contextlib.suppress(ValueError):  # that second is over anyway
         cache.decr(f"messaging:rate:{channel}:{second}", unused)
-    except ValueError:
-        pass  # that second is over anyway
 
 
 def _due(channel: str, now, message_id: int | None, delivery_ids):
