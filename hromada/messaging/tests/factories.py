@@ -10,3 +10,9 @@ def drain(channel: str = "email") -> dict[str, int]:
 
 def deliveries(**filters):
     return list(Delivery.objects.filter(**filters).order_by("pk"))
+
+
+def district(slug: str = "centre"):
+    from hromada.appeals.tests.factories import district as make
+
+    return make(slug)
