@@ -27,8 +27,8 @@ Fan-out (one message to many, e.g. a news post to 100,000 subscribers)::
         source=f"news.post:{post.pk}", key=f"news.post:{post.pk}",
     )
 
-Both write the delivery rows (queued) in the caller's transaction and start the senders when
-it commits: call them inside the transaction of the action they report. The fan-out inserts
+Both write the delivery rows (queued) and their senders' jobs in the caller's transaction:
+call them inside the transaction of the action they report. The fan-out inserts
 in batches (``batch_size``) with a fixed number of queries per batch, and with a ``key`` it
 can be run again after a crash: it adds only the deliveries still missing.
 """
@@ -59,12 +59,11 @@ class FanOut:
 def _start_senders(*, message_id: int, channels: set[str], senders: int = 1) -> None:
     from hromada.messaging.tasks import deliveries_send
 
-    def enqueue() -> None:
-        for channel in sorted(channels):
-            for _ in range(senders):
-                deliveries_send.enqueue(channel=channel, message_id=message_id)
-
-    transaction.on_commit(enqueue)
+    # The database task queue writes the job in the caller's transaction: the deliveries and
+    # their senders are committed together, or neither is.
+    for channel in sorted(channels):
+        for _ in range(senders):
+            deliveries_send.enqueue(channel=channel, message_id=message_id)
 
 
 def notification_send(
@@ -81,7 +80,8 @@ def notification_send(
     key: str | None = None,
     channels: Sequence[str] | None = None,
 ) -> list[Delivery]:
-    """Owe one person (``user_id``) or one address (``email``) a notification of ``kind``
+    """Owe one person (``user_id``; ``email`` then overrides their account's address) or one
+    address (``email`` alone) a notification of ``kind``
     through the channels they chose for it (or ``channels``, for duties like a copy to a
     department's mailbox). Returns the delivery rows written ([] when ``key`` was owed
     already, or the person receives nothing of this kind)."""
@@ -108,7 +108,9 @@ def notification_send(
             facts = Facts([user_id], kind)
             if user_id not in facts.emails:
                 return []  # a deactivated account hears nothing
-            email, suppressed = facts.emails[user_id], facts.suppressed
+            # An address given with a person (a booking's own e-mail) takes precedence.
+            email = email.strip().lower() or facts.emails[user_id]
+            suppressed = facts.suppressed | suppressed_addresses([email], kind)
         else:
             suppressed = suppressed_addresses([email], kind)
         rows = plan_deliveries(
@@ -147,7 +149,8 @@ def notification_fan_out(
 ) -> FanOut:
     """Owe one message to many people: ``recipients`` are user ids (their preferences for
     ``kind`` apply) or ``Recipient`` rows carrying a subscription's own channels and
-    frequency. Deliveries are inserted ``batch_size`` at a time; senders start on commit."""
+    frequency. Deliveries are inserted ``batch_size`` at a time, with their senders' jobs, in one
+    transaction."""
     assert kind in Kind.values, kind
     now = timezone.now()
     with transaction.atomic():

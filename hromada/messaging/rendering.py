@@ -43,9 +43,10 @@ def absolute(url: str) -> str:
 
 def render(delivery: Delivery) -> Content:
     message = delivery.message
-    if message.template:
-        # Each app registers its renderer in its AppConfig.ready().
-        prefix, _dot, name = message.template.partition(".")
+    # Each app registers its renderer in its AppConfig.ready(); a template with none (a
+    # message rendered when it was written) says its stored subject and body.
+    prefix, _dot, name = message.template.partition(".")
+    if prefix in _renderers:
         with translation.override(settings.LANGUAGE_CODE):
             content = _renderers[prefix](name, message.context, delivery)
     else:

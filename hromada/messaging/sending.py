@@ -46,7 +46,11 @@ def rate_take(channel: str, wanted: int, now_seconds: float | None = None) -> in
     except ValueError:  # expired between add and incr
         cache.set(key, wanted, timeout=5)
         used = wanted
-    return max(0, min(wanted, limit - (used - wanted)))
+    allowed = max(0, min(wanted, limit - (used - wanted)))
+    if allowed < wanted:
+        # Not taken after all: the counter keeps only what may be sent.
+        cache.decr(key, wanted - allowed)
+    return allowed
 
 
 def rate_give_back(channel: str, unused: int, now_seconds: float | None = None) -> None:

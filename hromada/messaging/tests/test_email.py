@@ -13,7 +13,7 @@ from hromada.accounts.tests.factories import UserFactory
 from hromada.messaging.models import Delivery, Kind, Preference, Status, SuppressedAddress
 from hromada.messaging.notify import notification_send
 from hromada.messaging.rendering import unsubscribe_token
-from hromada.messaging.sending import rate_take
+from hromada.messaging.sending import rate_give_back, rate_take
 from hromada.messaging.tests.factories import drain
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +147,8 @@ def test_the_rate_limit_of_a_channel_holds_the_rest_for_the_next_second(citizen,
     now = 1_900_000_000
     assert rate_take("email", 5, now_seconds=now) == 2
     assert rate_take("email", 5, now_seconds=now) == 0
+    rate_give_back("email", 1, now_seconds=now)  # a batch sent one fewer than it took
+    assert rate_take("email", 5, now_seconds=now) == 1
     assert rate_take("email", 5, now_seconds=now + 1) == 2
     counts = drain()
     assert counts["sent"] <= 2 and counts["more"] == 1
