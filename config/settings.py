@@ -461,7 +461,7 @@ TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"
 TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 # Poll getUpdates every minute when no webhook is set.
 TELEGRAM_POLL = env_bool("TELEGRAM_POLL", False)
-# Web push (VAPID): `python -m py_vapid` or `manage.py vapid_keys` makes a pair.
+# Web push (VAPID): `manage.py vapid_keys` prints a new pair.
 WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
 WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
 WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:admin@hromada.localhost")

@@ -59,8 +59,8 @@ class SMTPServer:
 
 
 class HTTPPeer(ThreadingHTTPServer):
-    """Records every request as (method, path, headers, body bytes); ``answers`` maps a path
-    ending to (status, JSON body); anything else answers 200 {"ok": true}."""
+    """Records every request as (method, path, headers in lower case, body bytes);
+    ``answers`` maps a path ending to (status, JSON body); anything else answers 200 ok."""
 
     daemon_threads = True
 
@@ -93,7 +93,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
-        self.server.requests.append(("POST", self.path, dict(self.headers), body))
+        self.server.requests.append(
+            ("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        )
         status, answer = next(
             (v for k, v in self.server.answers.items() if self.path.endswith(k)),
             (200, {"ok": True, "result": {}}),
