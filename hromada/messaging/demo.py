@@ -49,7 +49,7 @@ INBOX = [
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, stdout) -> None:
     admin = User.objects.filter(is_superuser=True).first()
     for name, subject, body in TEMPLATES:
         MailingTemplate.objects.get_or_create(
@@ -58,6 +58,7 @@ def load() -> None:
     citizen = User.objects.filter(email=CITIZEN_EMAIL).first()
     if citizen is None or Delivery.objects.filter(user=citizen, channel=Channel.INBOX).exists():
         return
+    stdout.write(f"Notifications: {len(INBOX)} in the inbox of {CITIZEN_EMAIL}.")
     now = timezone.now()
     for kind, subject, body, url in INBOX:
         message = Message.objects.create(

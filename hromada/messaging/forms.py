@@ -51,7 +51,10 @@ class PreferencesForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
             self.fields[f"{kind}-frequency"] = forms.ChoiceField(
-                label=_("How often"), choices=Frequency.choices, initial=row["frequency"]
+                label=_("How often"),
+                choices=Frequency.choices,
+                initial=row["frequency"],
+                required=False,
             )
             self.kinds.append(
                 {
@@ -65,7 +68,7 @@ class PreferencesForm(forms.Form):
         return {
             kind: {
                 "channels": self.cleaned_data[f"{kind}-channels"],
-                "frequency": self.cleaned_data[f"{kind}-frequency"],
+                "frequency": self.cleaned_data[f"{kind}-frequency"] or Frequency.IMMEDIATE,
             }
             for kind in CHOOSABLE_KINDS
             if f"{kind}-channels" in self.cleaned_data

@@ -58,14 +58,18 @@ def test_a_deep_link_binds_the_chat_once_and_the_bot_says_so(
     profile = Profile.objects.get(user=citizen)
     assert profile.telegram_chat_id == "4242" and profile.telegram_linked_at
     [reply] = bot.json_bodies(f"/bot{TOKEN}/sendMessage")
-    assert reply["chat_id"] == 4242 and reply["text"].startswith("Done")
+    # The bot speaks the site's language.
+    assert reply == {
+        "chat_id": 4242,
+        "text": "Готово: Новоярська міська рада надсилатиме ваші сповіщення сюди.",
+    }
     # The link is used: a second Start (or a stranger's) binds nothing.
     with django_capture_on_commit_callbacks(execute=True):
         _start(client, token, chat_id=666)
     assert Profile.objects.get(user=citizen).telegram_chat_id == "4242"
     assert bot.json_bodies("/sendMessage")[-1] == {
         "chat_id": 666,
-        "text": "This link is used or expired. Take a new one in your cabinet.",
+        "text": "Це посилання вже використано або воно застаріло. Отримайте нове в кабінеті.",
     }
 
 
