@@ -220,7 +220,8 @@ def mailing_create(
 
 
 def mailing_start(*, mailing_id: int) -> int:
-    """Write the deliveries of a due mailing (once, even if two workers try)."""
+    """Write the deliveries of a due mailing, all in one transaction that holds the mailing's
+    row: a second worker waits, then finds it started; a crash writes nothing."""
     from hromada.messaging.notify import _start_senders, notification_fan_out
 
     with transaction.atomic():
@@ -232,12 +233,9 @@ def mailing_start(*, mailing_id: int) -> int:
         )
         if mailing is None:
             return 0
-        mailing.state = Mailing.State.SENDING
-        mailing.save(update_fields=["state"])
-    template = mailing.template
-    users = audience_users(mailing).values_list("pk", flat=True)
-    preferences = Preference.objects.filter(kind=Kind.MAILING)
-    with transaction.atomic():
+        template = mailing.template
+        users = audience_users(mailing).values_list("pk", flat=True)
+        preferences = Preference.objects.filter(kind=Kind.MAILING)
         fan = notification_fan_out(
             recipients=_within(users.iterator(chunk_size=BATCH), mailing.channels, preferences),
             kind=Kind.MAILING,
@@ -267,11 +265,18 @@ def mailing_start(*, mailing_id: int) -> int:
                     frequency=None,
                     now=now,
                 )
-            Delivery.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+            Delivery.objects.bulk_create(rows, batch_size=BATCH)
             extra = len(rows)
             if rows:
                 _start_senders(message_id=message.pk, channels={Channel.EMAIL})
-        Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SENT)
+        mailing.state = Mailing.State.SENT
+        mailing.save(update_fields=["state"])
+        audit_event_record(
+            actor=None,
+            action="messaging.mailing_started",
+            target=mailing,
+            deliveries=fan.deliveries + extra,
+        )
     return fan.deliveries + extra
 
 

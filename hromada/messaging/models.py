@@ -288,7 +288,6 @@ class Mailing(models.Model):
 
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
-        SENDING = "sending", _("Sending")
         SENT = "sent", _("Queued for everyone")
         CANCELLED = "cancelled", _("Cancelled")
 
