@@ -116,21 +116,14 @@ def preferences(request):
 
 @router.put("/preferences", response=answers(200, PreferencesOut))
 def preferences_put(request, data: PreferencesIn):
-    from django.db import transaction
-
-    with transaction.atomic():
-        services.preferences_update(
-            user=request.auth,
-            actor=request.auth,
-            choices={kind: choice.dict() for kind, choice in data.kinds.items()},
-        )
-        services.profile_update(
-            user=request.auth,
-            actor=request.auth,
-            quiet_from=data.quiet_from,
-            quiet_to=data.quiet_to,
-            district_id=data.district,
-        )
+    services.notification_settings_update(
+        user=request.auth,
+        actor=request.auth,
+        choices={kind: choice.model_dump() for kind, choice in data.kinds.items()},
+        quiet_from=data.quiet_from,
+        quiet_to=data.quiet_to,
+        district_id=data.district,
+    )
     return _preferences(request.auth)
 
 

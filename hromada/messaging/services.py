@@ -102,6 +102,27 @@ def profile_update(
     return profile
 
 
+def notification_settings_update(
+    *,
+    user,
+    actor,
+    choices: dict[str, dict],
+    quiet_from: time | None,
+    quiet_to: time | None,
+    district_id: int | None,
+) -> None:
+    """The settings page and the API in one go: all of it is saved, or none."""
+    with transaction.atomic():
+        preferences_update(user=user, actor=actor, choices=choices)
+        profile_update(
+            user=user,
+            actor=actor,
+            quiet_from=quiet_from,
+            quiet_to=quiet_to,
+            district_id=district_id,
+        )
+
+
 def inbox_open(*, user, delivery_id: int) -> Delivery:
     """Mark one inbox message read (opened) and return it."""
     delivery = (

@@ -63,13 +63,11 @@ def preferences(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.preferences_update(
-                user=request.user, actor=request.user, choices=form.choices()
-            )
             district = form.cleaned_data["district"]
-            services.profile_update(
+            services.notification_settings_update(
                 user=request.user,
                 actor=request.user,
+                choices=form.choices(),
                 quiet_from=form.cleaned_data["quiet_from"],
                 quiet_to=form.cleaned_data["quiet_to"],
                 district_id=district.pk if district else None,

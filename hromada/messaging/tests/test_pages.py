@@ -116,7 +116,7 @@ def test_half_given_quiet_hours_are_refused_in_ukrainian_and_nothing_is_saved(cl
     )
     assert response.status_code == 200
     assert "Вкажіть і початок, і кінець тихих годин" in response.content.decode()
-    assert not Profile.objects.exists()
+    assert not Profile.objects.exists() and not Preference.objects.exists()
 
 
 def test_the_api_reads_and_sets_preferences(client, citizen):
