@@ -170,5 +170,7 @@ def render(name: str, context: dict, delivery: Delivery) -> Content:
     """The messaging layer's renderer for ``appeals.<template>``: the e-mail as of sending."""
     appeal = Appeal.objects.select_related("addressee").get(pk=context["appeal"])
     event = Event.objects.filter(pk=context.get("event")).first() if context.get("event") else None
-    # The e-mail's text carries its links already.
-    return _render(name, appeal, event)
+    content = _render(name, appeal, event)
+    # The link of a Telegram button or a browser notification (e-mails carry it in the text).
+    content.url = delivery.message.url
+    return content

@@ -75,4 +75,7 @@ def render(name: str, context: dict, delivery: Delivery) -> Content:
     booking = Booking.objects.select_related("queue__addressee", "service").get(
         pk=context["booking"]
     )
-    return _render(name, booking, attachments=delivery.channel == Channel.EMAIL)
+    content = _render(name, booking, attachments=delivery.channel == Channel.EMAIL)
+    # The link of a Telegram button or a browser notification (e-mails carry it in the text).
+    content.url = delivery.message.url
+    return content

@@ -91,7 +91,7 @@ class EmailChannel(BaseChannel):
         message = EmailMessage(
             subject=" ".join(content.subject.split()),
             body=content.text
-            + (f"\n\n{content.url}\n" if content.url else "")
+            + (f"\n\n{content.url}\n" if content.url and content.url not in content.text else "")
             # The same link as the header, for mail clients that hide headers.
             + f"\n--\n{settings.CITY_NAME}\n{unsubscribe}\n",
             to=[delivery.address],

@@ -82,10 +82,10 @@ def lease(
     token = secrets.token_hex(8)
     due = _due(channel, now, message_id, delivery_ids)
     with transaction.atomic():
+        # No ORDER BY: any due rows will do, found through the partial index of queued rows,
+        # so a batch costs the same at the end of a 100,000-row fan-out as at its start.
         ids = list(
-            due.order_by("pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:size]
+            due.order_by().select_for_update(skip_locked=True).values_list("pk", flat=True)[:size]
         )
         if not ids:
             return token, []
