@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 
 from hromada.core.mail import stable_message_id
 from hromada.messaging.models import Delivery, Profile, PushSubscription, SuppressedAddress
-from hromada.messaging.rendering import Content, unsubscribe_url
+from hromada.messaging.rendering import Content, opened_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +217,13 @@ class PushChannel(BaseChannel):
         if subscription is None:
             raise PermanentFailure("the browser's subscription has expired")
         data = json.dumps(
-            {"title": content.subject, "body": content.text[:500], "url": content.url}
+            {
+                "title": content.subject,
+                "body": content.text[:500],
+                "url": content.url,
+                # The service worker reports a click here: the delivery was opened.
+                "opened": opened_url(delivery),
+            }
         )
         try:
             webpush(

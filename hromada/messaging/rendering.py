@@ -65,3 +65,12 @@ def unsubscribe_url(delivery: Delivery) -> str:
     )
     with translation.override(settings.LANGUAGE_CODE):
         return absolute(reverse("messaging:unsubscribe", args=[token]))
+
+
+OPENED_SALT = "hromada.messaging.opened"
+
+
+def opened_url(delivery: Delivery) -> str:
+    """Where a browser notification reports that it was clicked (a signed, one-row link)."""
+    token = signing.dumps(delivery.pk, salt=OPENED_SALT)
+    return absolute(reverse("messaging_machine:opened", args=[token]))

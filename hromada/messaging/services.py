@@ -140,6 +140,21 @@ def inbox_open(*, user, delivery_id: int) -> Delivery:
     return delivery
 
 
+def delivery_opened(*, token: str) -> bool:
+    """A browser notification was clicked: mark its delivery opened (once)."""
+    from hromada.messaging.rendering import OPENED_SALT
+
+    try:
+        delivery_id = signing.loads(token, salt=OPENED_SALT, max_age=30 * 24 * 3600)
+    except signing.BadSignature:
+        return False
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+    )
+
+
 def inbox_mark_all_read(*, user) -> int:
     if not user.is_authenticated:
         raise NotFound(_("No such notification."))

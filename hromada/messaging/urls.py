@@ -29,4 +29,5 @@ urlpatterns = [
 machine_urlpatterns = [
     path("messaging/telegram/<str:secret>/", views.telegram_webhook, name="telegram_webhook"),
     path("service-worker.js", views.service_worker, name="service_worker"),
+    path("messaging/opened/<str:token>/", views.delivery_opened, name="opened"),
 ]

@@ -146,6 +146,14 @@ def telegram_webhook(request, secret: str):
     return JsonResponse({"ok": True})
 
 
+@csrf_exempt
+@require_POST
+def delivery_opened(request, token: str):
+    """The service worker reports a click on a notification (no session: the token is signed)."""
+    services.delivery_opened(token=token)
+    return HttpResponse(status=204)
+
+
 def service_worker(request):
     """Served at the site's root so that it may show notifications for every page."""
     response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript")

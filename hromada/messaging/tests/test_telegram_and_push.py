@@ -187,12 +187,22 @@ def test_a_browser_registers_and_receives_an_encrypted_signed_push(
     assert key_part == vapid
     claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
     assert claims["aud"] == http_peer.url and claims["sub"] == "mailto:admin@novoiarsk.example"
-    payload = http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm")
-    assert json.loads(payload) == {
-        "title": "Відповідь",
-        "body": "Готово",
-        "url": "http://127.0.0.1:8000/x/",
-    }
+    payload = json.loads(
+        http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm")
+    )
+    opened = payload.pop("opened")
+    assert payload == {"title": "Відповідь", "body": "Готово", "url": "http://127.0.0.1:8000/x/"}
+    # The service worker reports the click; the delivery is then opened.
+    push = Delivery.objects.get(channel="push")
+    assert push.opened_at is None
+    client.logout()
+    assert client.post(opened.removeprefix("http://127.0.0.1:8000")).status_code == 204
+    push.refresh_from_db()
+    assert push.opened_at is not None
+    assert (
+        client.post(opened.removeprefix("http://127.0.0.1:8000")[:-4] + "xxx/").status_code == 204
+    )
+    assert Delivery.objects.filter(opened_at__isnull=False).count() == 1
 
 
 @pytest.mark.parametrize("status", [404, 410])

@@ -9,7 +9,7 @@ self.addEventListener("push", (event) => {
   event.waitUntil(
     self.registration.showNotification(data.title || "", {
       body: data.body || "",
-      data: { url: data.url || "/" },
+      data: { url: data.url || "/", opened: data.opened || "" },
       lang: "uk",
     }),
   );
@@ -17,5 +17,8 @@ self.addEventListener("push", (event) => {
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  event.waitUntil(self.clients.openWindow(event.notification.data.url || "/"));
+  const { url, opened } = event.notification.data;
+  // Report the click (the delivery's "opened"), then open the page.
+  const report = opened ? fetch(opened, { method: "POST" }).catch(() => null) : Promise.resolve();
+  event.waitUntil(Promise.all([report, self.clients.openWindow(url || "/")]));
 });
