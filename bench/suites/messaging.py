@@ -105,6 +105,7 @@ def _run(ctx, server, database: str) -> list[Figure]:
     fanned = json.loads(
         _shell(env, SEED_AND_FAN_OUT.format(people=PEOPLE), timeout=1800).strip().splitlines()[-1]
     )
+    print(f"  fan-out: {fanned}", flush=True)
     if fanned["recipients"] != PEOPLE:
         raise BenchError(f"fan-out on {database}: {fanned}")
     ctx.fact(
@@ -151,11 +152,18 @@ def _run(ctx, server, database: str) -> list[Figure]:
                 time.sleep(0.2)
             elapsed = time.perf_counter() - started
             received = counter.count
+            print(f"  {received} e-mails in {elapsed:.1f} s", flush=True)
     finally:
         for process in workers:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+        for process in workers:
+            # A worker finishes its batch first (the sender's time budget bounds it).
+            try:
+                process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
         sink.stop()
         log.close()
     sent, failed = map(int, _shell(env, COUNT_SENT, timeout=120).split())

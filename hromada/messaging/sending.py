@@ -153,7 +153,7 @@ def deliveries_drain(
     channel: str,
     message_id: int | None = None,
     delivery_ids=None,
-    budget_seconds: float = 50,
+    budget_seconds: float = 20,
 ) -> dict[str, int]:
     """Send due deliveries of ``channel`` (of one message, or these ids) until none is left,
     the rate limit says wait, or the time budget is spent. ``more`` says work was left."""
