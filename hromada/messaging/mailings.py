@@ -4,6 +4,7 @@ sending through the same deliveries as every notification, retrying failures."""
 import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
@@ -124,8 +125,29 @@ def emails_from_csv(data: bytes) -> list[str]:
     return found
 
 
-def audience_users(mailing: Mailing) -> QuerySet:
-    """The accounts a mailing goes to (the list audience: those whose address matches)."""
+def _accounts_of(emails: list[str]) -> dict[str, tuple[int, bool]]:
+    """address → (user id, active) for the addresses that belong to an account; read in
+    chunks, so a list of 100,000 never makes one giant IN (…)."""
+    found: dict[str, tuple[int, bool]] = {}
+    users = get_user_model().objects
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        for pk, email, active in users.filter(email__in=chunk).values_list(
+            "pk", "email", "is_active"
+        ):
+            found[email] = (pk, active)
+    return found
+
+
+def audience_ids(mailing: Mailing) -> Iterator[int]:
+    """The ids of the accounts a mailing goes to (for a list: those whose address matches)."""
+    if mailing.audience == Mailing.Audience.LIST:
+        yield from sorted(pk for pk, active in _accounts_of(mailing.emails).values() if active)
+        return
+    yield from _audience_users(mailing).values_list("pk", flat=True).iterator(chunk_size=BATCH)
+
+
+def _audience_users(mailing: Mailing) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True)
     if mailing.audience == Mailing.Audience.DISTRICT:
         users = users.filter(
@@ -137,8 +159,6 @@ def audience_users(mailing: Mailing) -> QuerySet:
         # Everyone receives a kind unless they emptied its channels.
         silent = Preference.objects.filter(kind=mailing.kind, channels=[]).values("user_id")
         users = users.exclude(pk__in=silent)
-    elif mailing.audience == Mailing.Audience.LIST:
-        users = users.filter(email__in=mailing.emails)
     return users.order_by("pk")
 
 
@@ -146,14 +166,16 @@ def _list_only(mailing: Mailing) -> list[str]:
     """Addresses of the uploaded list that belong to no account."""
     if mailing.audience != Mailing.Audience.LIST:
         return []
-    taken = set(
-        get_user_model().objects.filter(email__in=mailing.emails).values_list("email", flat=True)
-    )
+    taken = _accounts_of(mailing.emails)
     return [e for e in mailing.emails if e not in taken]
 
 
 def audience_size(mailing: Mailing) -> int:
-    return audience_users(mailing).count() + len(_list_only(mailing))
+    if mailing.audience == Mailing.Audience.LIST:
+        accounts = _accounts_of(mailing.emails)
+        active = sum(1 for _pk, is_active in accounts.values() if is_active)
+        return active + len(mailing.emails) - len(accounts)
+    return _audience_users(mailing).count()
 
 
 def mailing_create(
@@ -234,10 +256,9 @@ def mailing_start(*, mailing_id: int) -> int:
         if mailing is None:
             return 0
         template = mailing.template
-        users = audience_users(mailing).values_list("pk", flat=True)
         preferences = Preference.objects.filter(kind=Kind.MAILING)
         fan = notification_fan_out(
-            recipients=_within(users.iterator(chunk_size=BATCH), mailing.channels, preferences),
+            recipients=_within(audience_ids(mailing), mailing.channels, preferences),
             kind=Kind.MAILING,
             subject=template.subject,
             body=template.body,
