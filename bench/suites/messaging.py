@@ -166,7 +166,8 @@ def _run(ctx, server, database: str) -> list[Figure]:
                 process.wait(timeout=10)
         sink.stop()
         log.close()
-    sent, failed = map(int, _shell(env, COUNT_SENT, timeout=120).split())
+    # The shell may say first how many objects it imported: the counts are the last line.
+    sent, failed = map(int, _shell(env, COUNT_SENT, timeout=120).strip().splitlines()[-1].split())
     if failed or sent < received:
         raise BenchError(
             f"e-mails on {database}: {sent} marked sent, {failed} failed, "

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -105,9 +105,21 @@ def lease(
 
 
 def _mark_sent(row: Delivery, token: str) -> None:
-    Delivery.objects.filter(pk=row.pk, lease_token=token).update(
-        status=Status.SENT, sent_at=timezone.now(), lease_token="", lease_until=None, reason=""
-    )
+    """Marked at once, one row at a time: a worker that dies a moment later has lost nothing.
+
+    On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off, for
+    this transaction only): the row is committed the moment the worker goes on, so a dead
+    worker cannot undo it; only a crash of the database server itself could lose the last
+    fraction of a second of marks, and those e-mails would go again with the same Message-ID.
+    It makes a mark cost a round trip instead of a disk flush.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        Delivery.objects.filter(pk=row.pk, lease_token=token).update(
+            status=Status.SENT, sent_at=timezone.now(), lease_token="", lease_until=None, reason=""
+        )
 
 
 def _mark_failed(row: Delivery, token: str, reason: str) -> None:
