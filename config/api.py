@@ -8,6 +8,7 @@ from hromada.directory.api import router as directory_router
 from hromada.equeue.api import router as equeue_router
 from hromada.situation.api import router as situation_router
 from hromada.surveys.api import router as surveys_router
+from hromada.messaging.api import router as messaging_router
 
 api = NinjaAPI(
     title="Hromada API",
@@ -23,3 +24,4 @@ api.add_router("/appeals/", appeals_router)
 api.add_router("/equeue/", equeue_router)
 api.add_router("/situation/", situation_router)
 api.add_router("/surveys/", surveys_router)
+api.add_router("/messaging/", messaging_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hromada.equeue",
     "hromada.situation",
     "hromada.surveys",
+    "hromada.messaging",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "hromada.core.context_processors.site",
                 "hromada.core.context_processors.languages",
+                "hromada.messaging.context_processors.inbox",
             ],
         },
     },
@@ -351,6 +353,7 @@ DEMO_LOADERS = [
     "hromada.equeue.demo.load",
     "hromada.situation.demo.load",
     "hromada.surveys.demo.load",
+    "hromada.messaging.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -455,3 +458,38 @@ EQUEUE_REMINDER_HOUR = int(os.environ.get("EQUEUE_REMINDER_HOUR", "9"))
 # Surveys: the hour (local time) after which the weekly (Monday) and monthly (1st) reports go.
 SURVEY_REPORT_HOUR = int(os.environ.get("SURVEY_REPORT_HOUR", "8"))
 EQUEUE_PDF_FONT_DIR = os.environ.get("EQUEUE_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
+# --- Notifications and mailings (hromada.messaging) ----------------------------------------
+# The channels a person can choose; a channel is a class with a code and send() (see
+# hromada/messaging/channels.py), so SMS or Viber is one more line here.
+MESSAGING_CHANNELS = [
+    "hromada.messaging.channels.InboxChannel",
+    "hromada.messaging.channels.EmailChannel",
+    "hromada.messaging.channels.TelegramChannel",
+    "hromada.messaging.channels.PushChannel",
+]
+# Sends per second per channel, across all workers (exact with Redis, close with the database
+# cache); a mail relay or the Telegram Bot API (about 30 a second) refuses more.
+MESSAGING_RATE_PER_SECOND = {
+    "email": int(os.environ.get("MESSAGING_EMAIL_PER_SECOND", "200")),
+    "telegram": int(os.environ.get("MESSAGING_TELEGRAM_PER_SECOND", "25")),
+    "push": int(os.environ.get("MESSAGING_PUSH_PER_SECOND", "100")),
+}
+MESSAGING_MAX_ATTEMPTS = int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "5"))
+# A worker leases a batch of deliveries this long; one that dies leaves them to another after it.
+MESSAGING_LEASE_SECONDS = int(os.environ.get("MESSAGING_LEASE_SECONDS", "120"))
+MESSAGING_BATCH = int(os.environ.get("MESSAGING_BATCH", "200"))
+# The daily digest goes out at this hour, Kyiv time.
+MESSAGING_DIGEST_HOUR = int(os.environ.get("MESSAGING_DIGEST_HOUR", "18"))
+# Telegram: the bot's token and name (from @BotFather); the API base is a setting so tests
+# point it at a local server. The webhook path carries TELEGRAM_WEBHOOK_SECRET.
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "")
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+# Poll getUpdates every minute when no webhook is set.
+TELEGRAM_POLL = env_bool("TELEGRAM_POLL", False)
+# Web push (VAPID): `manage.py vapid_keys` prints a new pair.
+WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:admin@hromada.localhost")

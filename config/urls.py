@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from config.api import api
 from hromada.core import views as core_views
+from hromada.messaging.urls import machine_urlpatterns as messaging_machine_urls
 
 # Machine endpoints: no language prefix.
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include((messaging_machine_urls, "messaging_machine"))),
 ]
 
 # Pages: Ukrainian at the root, English under /en/.
@@ -22,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("hromada.equeue.urls")),
     path("", include("hromada.situation.urls")),
     path("", include("hromada.surveys.urls")),
+    path("", include("hromada.messaging.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff log in where the second factor is asked, never through the admin's own form.
     path("admin/login/", core_views.admin_login),

@@ -509,11 +509,12 @@ def _intake(ctx, server, database: str) -> list[Figure]:
     )
     _shell(
         server,
-        "from hromada.appeals.models import Appeal, Event, Notification\n"
+        "from hromada.appeals.models import Appeal, Event\n"
+        "from hromada.messaging.models import Delivery\n"
         "from django_tasks_db.models import DBTaskResult\n"
         "appeals = Appeal.objects.filter(author__email__endswith='@residents.example').count()\n"
         "events = Event.objects.filter(appeal__author__email__endswith='@residents.example')\n"
-        "owed = Notification.objects.filter(appeal__author__email__endswith='@residents.example')\n"
+        "owed = Delivery.objects.filter(channel='email', message__source__startswith='appeals.')\n"
         "assert events.count() >= 3 * appeals, (appeals, events.count())\n"
         "assert owed.count() >= 3 * appeals, (appeals, owed.count())\n"
         "assert DBTaskResult.objects.count() >= owed.count()\n",

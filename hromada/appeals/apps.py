@@ -8,6 +8,9 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from hromada.appeals.blocks import addressee_appeals_block
+        from hromada.appeals.notifications import render
         from hromada.directory.blocks import register_block
+        from hromada.messaging.rendering import register_renderer
 
         register_block(addressee_appeals_block)
+        register_renderer("appeals", render)

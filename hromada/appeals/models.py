@@ -563,30 +563,3 @@ class CallBack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.outcome}"
-
-
-class Notification(models.Model):
-    """An e-mail the platform owes somebody about an appeal: the outbox.
-
-    Written in the transaction of the action it reports, with a key that makes it unique, and
-    sent by a task that marks it sent; so it is neither lost nor sent twice.
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="notifications")
-    event = models.ForeignKey(Event, null=True, on_delete=models.CASCADE, related_name="+")
-    template = models.CharField(max_length=64)
-    recipient = models.EmailField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [
-            models.Index(fields=["sent_at", "created_at"], name="appeal_notification_outbox")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.recipient}"

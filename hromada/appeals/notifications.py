@@ -1,25 +1,28 @@
-"""The outbox: e-mails owed about appeals, written in the transaction of the action they report.
+"""Notifications about appeals, through the messaging layer (hromada.messaging).
 
-Each row has a unique key (``<what>:<appeal>:<recipient>…``): writing the same notification
-twice is a no-op, and the sending task marks its row sent under a row lock, so a retried or
-duplicated task never sends it again.
+Each is owed in the transaction of the action it reports, with a key
+(``appeals:<what>:<appeal>:<event>:…:<recipient>``) that makes owing it twice a no-op. A
+recipient with an account gets it through the channels they chose (the inbox and e-mail by
+default): status changes of their appeals as "appeal status", staff work as "service"; an
+address without an account (the department's mailbox) gets an e-mail.
 """
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from hromada.accounts.models import User
 from hromada.accounts.roles import Role
-from hromada.appeals.models import Appeal, Event, Kind, Notification
-from hromada.core.mail import deliver_owed, stable_message_id
+from hromada.appeals.models import Appeal, Event, Kind
 from hromada.directory.models import Membership
+from hromada.messaging.models import Delivery
+from hromada.messaging.models import Kind as MessageKind
+from hromada.messaging.notify import notification_send
+from hromada.messaging.rendering import Content
 
-# template -> the subject line's format; the body is appeals/email/<template>.txt
 TEMPLATES = {
     "accepted",
     "new_for_addressee",
@@ -39,6 +42,18 @@ TEMPLATES = {
     "sign_request",
     "low_rating",
 }
+# What the author (and the co-signers) are told; the rest is staff work.
+AUTHOR_TEMPLATES = {
+    "accepted",
+    "registered",
+    "answered",
+    "returned",
+    "forwarded",
+    "extended",
+    "not_considered",
+    "duplicate",
+    "sign_request",
+}
 
 
 def notify(
@@ -48,27 +63,37 @@ def notify(
     recipients: Iterable[str],
     event: Event | None = None,
     key_suffix: str = "",
-) -> list[Notification]:
-    """Owe these e-mails; enqueue their sending in the same transaction."""
-    from hromada.appeals.tasks import notification_send
-
+) -> list[Delivery]:
+    """Owe these people the notification; its sending starts when the transaction commits."""
     assert template in TEMPLATES, template
+    emails = list(dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()))
+    if not emails:
+        return []
+    accounts = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    kind = MessageKind.APPEAL_STATUS if template in AUTHOR_TEMPLATES else MessageKind.SERVICE
+    context = {"appeal": appeal.pk, "event": event.pk if event else None}
+    # The inbox shows what the e-mail says, in the site's language.
+    content = _render(template, appeal, event)
+    url = (
+        appeal.get_absolute_url()
+        if kind == MessageKind.APPEAL_STATUS
+        else reverse("appeals:office_detail", kwargs={"pk": appeal.pk})
+    )
     created = []
-    for recipient in dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()):
-        key = f"{template}:{appeal.pk}:{event.pk if event else ''}:{key_suffix}:{recipient}"
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    key=key[:200],
-                    appeal=appeal,
-                    event=event,
-                    template=template,
-                    recipient=recipient,
-                )
-        except IntegrityError:
-            continue  # already owed
-        notification_send.enqueue(notification.pk)
-        created.append(notification)
+    for recipient in emails:
+        key = f"appeals:{template}:{appeal.pk}:{event.pk if event else ''}:{key_suffix}:{recipient}"
+        created += notification_send(
+            kind=kind,
+            user_id=accounts.get(recipient),
+            email=recipient,
+            subject=content.subject,
+            body=content.text,
+            url=url,
+            template=f"appeals.{template}",
+            context=context,
+            source=f"appeals.appeal:{appeal.pk}",
+            key=key[:200],
+        )
     return created
 
 
@@ -128,31 +153,24 @@ def head_recipients(appeal: Appeal) -> list[str]:
     return department_recipients(appeal)
 
 
-def render(notification: Notification) -> EmailMessage:
-    appeal = notification.appeal
+def _render(template: str, appeal: Appeal, event: Event | None) -> Content:
     context = {
         "appeal": appeal,
-        "event": notification.event,
+        "event": event,
         "site_url": settings.SITE_URL.rstrip("/"),
         "city_name": settings.CITY_NAME,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"appeals/email/{notification.template}_subject.txt", context)
-        body = render_to_string(f"appeals/email/{notification.template}.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[notification.recipient],
-        headers={"Message-ID": stable_message_id("appeal-notification", notification.pk)},
-    )
-    return message
+        subject = render_to_string(f"appeals/email/{template}_subject.txt", context)
+        body = render_to_string(f"appeals/email/{template}.txt", context)
+    return Content(subject=" ".join(subject.split()), text=body)
 
 
-def notification_deliver(notification_id: int) -> bool:
-    """Send one owed e-mail unless it was sent; True when this call sent it."""
-    return deliver_owed(
-        Notification,
-        notification_id,
-        related=("appeal", "appeal__addressee", "event"),
-        render=render,
-    )
+def render(name: str, context: dict, delivery: Delivery) -> Content:
+    """The messaging layer's renderer for ``appeals.<template>``: the e-mail as of sending."""
+    appeal = Appeal.objects.select_related("addressee").get(pk=context["appeal"])
+    event = Event.objects.filter(pk=context.get("event")).first() if context.get("event") else None
+    content = _render(name, appeal, event)
+    # The link of a Telegram button or a browser notification (e-mails carry it in the text).
+    content.url = delivery.message.url
+    return content

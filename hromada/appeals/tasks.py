@@ -1,5 +1,6 @@
-"""Background work on appeals: sending the outbox, deadline reminders, overdue marks and
-escalation, closing answered appeals nobody disputed, the summary for heads."""
+"""Background work on appeals: deadline reminders, overdue marks and escalation, closing
+answered appeals nobody disputed, the summary for heads. Notifications are sent by the
+messaging layer's workers (hromada.messaging.tasks)."""
 
 import logging
 from datetime import timedelta
@@ -9,12 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from hromada.appeals.models import OPEN_STATES, Appeal, Event, Notification, State
+from hromada.appeals.models import OPEN_STATES, Appeal, Event, State
 from hromada.appeals.notifications import (
     addressee_recipients,
     department_recipients,
     head_recipients,
-    notification_deliver,
     notify,
 )
 
@@ -27,26 +27,6 @@ from hromada.situation.facts import fact_sync
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-
-
-@task()
-def notification_send(notification_id: int) -> bool:
-    return notification_deliver(notification_id)
-
-
-@periodic(every=timedelta(minutes=10))
-@task()
-def resend_unsent_notifications() -> int:
-    """Owed e-mails whose task failed (the mail server was down): try again, a few times."""
-    stale = timezone.now() - timedelta(minutes=10)
-    pending = Notification.objects.filter(
-        sent_at__isnull=True, created_at__lt=stale, attempts__lt=settings.TASK_MAX_ATTEMPTS
-    ).values_list("pk", flat=True)[:BATCH]
-    count = 0
-    for pk in pending:
-        notification_send.enqueue(pk)
-        count += 1
-    return count
 
 
 def _staff_recipients(appeal: Appeal) -> list[str]:

@@ -9,5 +9,8 @@ class EqueueConfig(AppConfig):
     def ready(self) -> None:
         from hromada.directory.blocks import register_block
         from hromada.equeue.blocks import addressee_queues_block
+        from hromada.equeue.notifications import render
+        from hromada.messaging.rendering import register_renderer
 
         register_block(addressee_queues_block)
+        register_renderer("equeue", render)

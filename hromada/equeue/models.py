@@ -355,24 +355,3 @@ class BookingFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Notification(models.Model):
-    """An e-mail owed about a booking (the outbox): written in the action's transaction,
-    unique by key, marked sent by the task that sends it."""
-
-    key = models.CharField(max_length=200, unique=True)
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
-    template = models.CharField(max_length=32)
-    recipient = models.EmailField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["sent_at", "created_at"], name="equeue_outbox")]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.recipient}"

@@ -1,4 +1,5 @@
-"""Background work of the queue: sending the outbox and the reminder the day before."""
+"""Background work of the queue: the reminder the day before (the messaging layer's workers
+send it)."""
 
 from datetime import datetime, time, timedelta
 
@@ -8,29 +9,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from hromada.core.scheduling import periodic
-from hromada.equeue.models import Booking, Event, Notification, State
-from hromada.equeue.notifications import notification_deliver, notify
+from hromada.equeue.models import Booking, Event, State
+from hromada.equeue.notifications import notify
 from hromada.equeue.selectors import zone
 
 BATCH = 500
-
-
-@task()
-def notification_send(notification_id: int) -> bool:
-    return notification_deliver(notification_id)
-
-
-@periodic(every=timedelta(minutes=10))
-@task()
-def resend_unsent_queue_notifications() -> int:
-    """Owed e-mails whose task failed (the mail server was down): try again, a few times."""
-    stale = timezone.now() - timedelta(minutes=10)
-    pending = Notification.objects.filter(
-        sent_at__isnull=True, created_at__lt=stale, attempts__lt=settings.TASK_MAX_ATTEMPTS
-    ).values_list("pk", flat=True)[:BATCH]
-    for pk in pending:
-        notification_send.enqueue(pk)
-    return len(pending)
 
 
 @periodic(every=timedelta(hours=1))

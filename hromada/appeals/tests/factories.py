@@ -61,3 +61,16 @@ def submit(author=None, **fields):
     if "addressee" not in fields:
         fields["addressee"] = AddresseeFactory()
     return appeal_submit(actor=author, **fields)
+
+
+def owed(appeal=None, template: str = "", **filters):
+    """The e-mails owed about appeals (deliveries of the messaging layer); ``address`` is the
+    recipient, ``message.template`` is ``appeals.<template>``."""
+    from hromada.messaging.tests.factories import emails_owed
+
+    source = f"appeals.appeal:{appeal.pk}" if appeal is not None else ""
+    return emails_owed(prefix="appeals", source=source, template=template, **filters)
+
+
+def owed_template(delivery) -> str:
+    return delivery.message.template.removeprefix("appeals.")

@@ -29,7 +29,6 @@ from hromada.appeals.models import (
     Journal,
     JournalCounter,
     Kind,
-    Notification,
     Rating,
     RoutingRule,
     Signer,
@@ -43,6 +42,7 @@ from hromada.core.models import AuditEvent
 from hromada.core.selectors import district_for_point
 from hromada.directory import demo as directory_demo
 from hromada.directory.models import Membership
+from hromada.messaging.models import Delivery, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_every_kind_and_every_state_is_there(city):
     assert Event.objects.filter(action=Event.Action.ESCALATED).exists()
     assert Event.objects.filter(action=Event.Action.REMINDED).exists()
     # The past is not mailed again, and no job was enqueued for it.
-    assert not Notification.objects.exists()
+    assert not Delivery.objects.exists() and not Message.objects.exists()
     first = appeals.order_by("received_at").first().received_at
     assert timedelta(days=300) < now - first <= timedelta(days=366)
 

@@ -12,7 +12,6 @@ from hromada.appeals.models import (
     Event,
     JournalCounter,
     Kind,
-    Notification,
     RoutingRule,
     State,
 )
@@ -22,6 +21,8 @@ from hromada.appeals.tests.factories import (
     OUTSIDE,
     CategoryFactory,
     district,
+    owed,
+    owed_template,
     pdf,
     png,
     submit,
@@ -47,12 +48,12 @@ def test_an_accepted_appeal_gets_a_number_a_deadline_an_event_and_an_email(
     assert appeal.author_name == "Хоменко Оксана Іванівна"
     assert [e.action for e in appeal.events.all()] == ["submitted", "routed", "registered"]
     assert Attachment.objects.filter(appeal=appeal).count() == 2
-    owed = dict(Notification.objects.values_list("template", "recipient"))
-    assert owed["accepted"] == author.email
-    assert owed["new_for_addressee"] == head.email
-    assert owed["department_copy"] == "zvernennia@rada.example"
+    owed_to = {owed_template(d): d.address for d in owed()}
+    assert owed_to["accepted"] == author.email
+    assert owed_to["new_for_addressee"] == head.email
+    assert owed_to["department_copy"] == "zvernennia@rada.example"
     # The sending jobs were enqueued in the same transaction as the appeal.
-    assert DBTaskResult.objects.filter(task_path__endswith="notification_send").count() == 3
+    assert DBTaskResult.objects.filter(task_path__endswith="deliveries_send").count() == 3
 
     second = submit(UserFactory(last_name="єрмак"), addressee=addressee, received_at=received)
     assert second.number == "Є-2026-000002"

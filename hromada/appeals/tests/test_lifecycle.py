@@ -8,7 +8,7 @@ from hromada.accounts.roles import Role
 from hromada.accounts.tests.factories import UserFactory
 from hromada.appeals import services
 from hromada.appeals.models import Appeal, Event, Kind, Rating, State
-from hromada.appeals.tests.factories import staff_of, submit
+from hromada.appeals.tests.factories import owed, staff_of, submit
 from hromada.core.deadlines import KYIV
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.directory.tests.factories import AddresseeFactory
@@ -130,7 +130,7 @@ def test_a_low_rating_with_a_dispute_reopens_the_appeal_with_a_new_term(addresse
     appeal.refresh_from_db()
     assert appeal.state == State.REOPENED
     assert appeal.due_at.astimezone(KYIV).date() == date(2026, 4, 7)
-    assert appeal.notifications.filter(template="low_rating").exists()
+    assert owed(appeal, "low_rating").exists()
 
 
 def test_a_dispute_after_the_window_points_to_a_complaint(addressee, head):
@@ -164,7 +164,7 @@ def test_return_and_forward_have_their_terms(addressee, operator):
             services.appeal_forward(appeal_id=late.pk, actor=operator, to="Інший орган")
     forwarded.refresh_from_db()
     assert forwarded.state == State.FORWARDED and forwarded.closed_at
-    assert forwarded.notifications.filter(template="forwarded").exists()
+    assert owed(forwarded, "forwarded").exists()
     assert snapshot(late)[0] == State.REGISTERED
 
 
@@ -199,7 +199,7 @@ def test_co_signers_confirm_from_their_own_accounts(addressee):
     services.signer_confirm(appeal_id=appeal.pk, user=neighbour)
     with pytest.raises(Conflict):
         services.signer_confirm(appeal_id=appeal.pk, user=neighbour)
-    assert appeal.notifications.filter(template="sign_request", recipient=neighbour.email).exists()
+    assert owed(appeal, "sign_request", address=neighbour.email).exists()
 
 
 # --- Who may act: anonymous, another citizen, staff without the right, staff with it ---------
@@ -324,7 +324,7 @@ def test_corruption_reports_are_seen_only_by_the_designated_officers(people):
     services.appeal_answer(appeal_id=report.pk, actor=officer, text="Перевірено")
     with pytest.raises(NotFound):
         services.appeal_comment(appeal_id=report.pk, actor=people["operator"], comment="x")
-    assert not report.notifications.filter(template="department_copy").exists()
+    assert not owed(report, "department_copy").exists()
     assert len(mail.outbox) == 0  # nothing is sent before the worker runs
     assert Event.objects.filter(appeal=report, action="answered").exists()
 

@@ -1,30 +1,33 @@
 import os
 import signal
 from datetime import datetime, timedelta
+from smtplib import SMTPException
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hromada.accounts.tests.factories import UserFactory
 from hromada.appeals import services
-from hromada.appeals.models import Event, Notification, State
-from hromada.appeals.notifications import notification_deliver
+from hromada.appeals.models import Event, State
 from hromada.appeals.tasks import (
     close_undisputed_appeals,
-    resend_unsent_notifications,
     watch_deadlines,
 )
-from hromada.appeals.tests.factories import staff_of, submit
+from hromada.appeals.tests.factories import owed, owed_template, staff_of, submit
 from hromada.appeals.tests.smtp import SMTPServer
 from hromada.core.deadlines import KYIV
 from hromada.core.models import WorkerHeartbeat
 from hromada.core.tasks import requeue_lost_tasks
 from hromada.core.tests.test_lost_tasks import _start_worker, _wait_for
 from hromada.directory.tests.factories import AddresseeFactory
+from hromada.messaging.models import Delivery
+from hromada.messaging.tasks import resume_deliveries
+from hromada.messaging.tests.factories import drain, send_owed
 
 RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=KYIV)  # due 2 April 2026
 
@@ -33,16 +36,16 @@ RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=KYIV)  # due 2 April 2026
 def test_an_owed_email_is_sent_once_however_often_its_task_runs(addressee, head):
     author = UserFactory()
     appeal = submit(author, addressee=addressee)
-    accepted = Notification.objects.get(appeal=appeal, template="accepted")
-    assert notification_deliver(accepted.pk) is True
-    assert notification_deliver(accepted.pk) is False
+    accepted = owed(appeal, "accepted").get()
+    assert send_owed(accepted.pk) is True
+    assert send_owed(accepted.pk) is False
     [message] = mail.outbox
     assert message.to == [author.email]
     assert appeal.number in message.subject
     body = message.body
     assert appeal.number in body and str(addressee) in body
     assert "2026" in body and f"/appeals/{appeal.pk}/" in body
-    assert message.extra_headers["Message-ID"].startswith(f"<appeal-notification-{accepted.pk}@")
+    assert message.extra_headers["Message-ID"].startswith(f"<delivery-{accepted.pk}@")
     accepted.refresh_from_db()
     assert accepted.sent_at is not None and accepted.attempts == 1
 
@@ -72,9 +75,11 @@ def test_every_notification_template_renders(addressee, head, operator, settings
         services.appeal_mark_duplicate(appeal_id=other.pk, actor=operator, original_id=appeal.pk)
     with time_machine.travel(datetime(2026, 4, 30, 12, tzinfo=KYIV)):
         watch_deadlines.call()
-    for notification in Notification.objects.all():
-        assert notification_deliver(notification.pk)
-    templates = set(Notification.objects.values_list("template", flat=True))
+    for notification in owed():
+        sent = send_owed(notification.pk)
+        notification.refresh_from_db()
+        assert sent, (notification.status, notification.reason)
+    templates = {owed_template(d) for d in owed()}
     assert {
         "accepted",
         "sign_request",
@@ -105,9 +110,7 @@ def test_reminders_come_on_their_days_and_overdue_appeals_are_escalated_once(add
         services.appeal_assign(appeal_id=appeal.pk, actor=head, executor=executor)
 
     def reminders():
-        return set(
-            Notification.objects.filter(template="reminder").values_list("recipient", flat=True)
-        )
+        return set(owed(template="reminder").values_list("address", flat=True))
 
     with time_machine.travel(datetime(2026, 3, 28, 8, tzinfo=KYIV)):
         assert watch_deadlines.call() == {"reminded": 0, "overdue": 0}
@@ -120,8 +123,8 @@ def test_reminders_come_on_their_days_and_overdue_appeals_are_escalated_once(add
         assert watch_deadlines.call() == {"reminded": 0, "overdue": 0}
     appeal.refresh_from_db()
     assert appeal.is_overdue
-    escalated = Notification.objects.get(template="escalated")
-    assert escalated.recipient == chief.email
+    escalated = owed(template="escalated").get()
+    assert escalated.address == chief.email
     actions = list(appeal.events.values_list("action", flat=True))
     assert actions.count("overdue") == 1 and actions.count("escalated") == 1
     # Answering late keeps the mark; the statistics count it as not on time.
@@ -149,9 +152,9 @@ def test_an_undisputed_answer_closes_by_itself(addressee, head, settings):
 def test_unsent_notifications_are_tried_again(addressee):
     appeal = submit(addressee=addressee)
     DBTaskResult.objects.all().delete()  # as if the sending jobs failed and were pruned
-    Notification.objects.update(created_at=F("created_at") - timedelta(hours=1))
-    assert resend_unsent_notifications.call() == Notification.objects.filter(appeal=appeal).count()
-    assert DBTaskResult.objects.count() == Notification.objects.count()
+    assert resume_deliveries.call()["email"] == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="deliveries_send").count() == 1
+    assert drain()["sent"] == owed(appeal).count() > 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -167,8 +170,8 @@ def test_a_worker_killed_while_sending_does_not_lose_the_email_nor_send_it_twice
         monkeypatch.setenv("EMAIL_USE_TLS", "0")
         author = UserFactory()
         appeal = submit(author, addressee=AddresseeFactory())
-        [accepted] = Notification.objects.filter(appeal=appeal)
-        [job] = DBTaskResult.objects.filter(task_path__endswith="notification_send")
+        [accepted] = owed(appeal)
+        [job] = DBTaskResult.objects.filter(task_path__endswith="deliveries_send")
 
         first = _start_worker(tmp_path)
         second = None
@@ -181,6 +184,10 @@ def test_a_worker_killed_while_sending_does_not_lose_the_email_nor_send_it_twice
             two_minutes = timedelta(minutes=2)
             WorkerHeartbeat.objects.update(last_seen_at=F("last_seen_at") - two_minutes)
             DBTaskResult.objects.filter(pk=job.pk).update(started_at=F("started_at") - two_minutes)
+            # The e-mail's lease runs out with them.
+            Delivery.objects.filter(pk=accepted.pk).update(
+                lease_until=F("lease_until") - two_minutes
+            )
             assert requeue_lost_tasks.call()["requeued"] == 1
 
             smtp.gate.set()
@@ -197,7 +204,7 @@ def test_a_worker_killed_while_sending_does_not_lose_the_email_nor_send_it_twice
     [(recipients, message)] = smtp.messages
     assert recipients == [author.email]
     assert appeal.number in message["Subject"]
-    assert message["Message-ID"] == f"<appeal-notification-{accepted.pk}@hromada.localhost>"
+    assert message["Message-ID"] == f"<delivery-{accepted.pk}@hromada.localhost>"
     accepted.refresh_from_db()
     assert accepted.sent_at is not None
     assert Event.objects.filter(appeal=appeal, action="submitted").count() == 1
@@ -205,25 +212,22 @@ def test_a_worker_killed_while_sending_does_not_lose_the_email_nor_send_it_twice
 
 @pytest.mark.django_db
 def test_a_failing_mail_server_uses_up_the_attempts(addressee, settings):
-    from smtplib import SMTPException
-
     appeal = submit(addressee=addressee)
-    accepted = Notification.objects.get(appeal=appeal, template="accepted")
+    accepted = owed(appeal, "accepted").get()
     settings.EMAIL_BACKEND = "hromada.appeals.tests.test_tasks.BrokenBackend"
-    for attempt in (1, 2):
-        with pytest.raises(SMTPException):
-            notification_deliver(accepted.pk)
+    settings.MESSAGING_MAX_ATTEMPTS = 2
+    start = datetime.now(tz=KYIV)
+    for attempt, status in ((1, "queued"), (2, "failed")):
+        with time_machine.travel(start + timedelta(hours=attempt), tick=False):
+            assert not send_owed(accepted.pk)
         accepted.refresh_from_db()
-        assert (accepted.attempts, accepted.sent_at) == (attempt, None)
+        assert (accepted.attempts, accepted.sent_at, accepted.status) == (attempt, None, status)
+        assert "mail server down" in accepted.reason
+    assert mail.outbox == []
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
-        from smtplib import SMTPException
-
         raise SMTPException("mail server down")
 
 
@@ -240,7 +244,7 @@ def test_corruption_reports_are_mailed_to_the_officers_only(settings):
     with time_machine.travel(datetime(2026, 4, 30, 12, tzinfo=KYIV)):
         watch_deadlines.call()
     staff_mail = set(
-        Notification.objects.exclude(template="accepted").values_list("recipient", flat=True)
+        owed().exclude(message__template="appeals.accepted").values_list("address", flat=True)
     )
     assert staff_mail == {officer.email}
-    assert Notification.objects.filter(template="escalated", recipient=officer.email).exists()
+    assert owed(template="escalated", address=officer.email).exists()

@@ -57,3 +57,11 @@ def book(queue, citizen=None, *, starts_at, now=MONDAY, **kwargs):
         now=now,
         **kwargs,
     )
+
+
+def owed(booking=None, template: str = "", **filters):
+    """The e-mails owed about bookings (deliveries of the messaging layer)."""
+    from hromada.messaging.tests.factories import emails_owed
+
+    source = f"equeue.booking:{booking.pk}" if booking is not None else ""
+    return emails_owed(prefix="equeue", source=source, template=template, **filters)

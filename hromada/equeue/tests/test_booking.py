@@ -10,9 +10,17 @@ from django.db import IntegrityError
 from hromada.accounts.tests.factories import UserFactory
 from hromada.core.errors import Conflict, PermissionDenied, ValidationFailed
 from hromada.equeue import services, tasks
-from hromada.equeue.models import Booking, Event, Notification, State
-from hromada.equeue.notifications import notification_deliver
-from hromada.equeue.tests.factories import MONDAY, add_field, at, book, make_queue, staff_of
+from hromada.equeue.models import Booking, Event, State
+from hromada.equeue.tests.factories import (
+    MONDAY,
+    add_field,
+    at,
+    book,
+    make_queue,
+    owed,
+    staff_of,
+)
+from hromada.messaging.tests.factories import send_owed
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +33,8 @@ def test_a_booking_gets_a_number_an_event_and_an_email_with_the_ticket(queue, ci
     assert [e.action for e in booking.events.all()] == ["booked"]
     second = book(queue, starts_at=at(0, 11))
     assert second.number == "А-002"
-    notification = Notification.objects.get(booking=booking)
-    assert notification_deliver(notification.pk) and not notification_deliver(notification.pk)
+    notification = owed(booking).get()
+    assert send_owed(notification.pk) and not send_owed(notification.pk)
     message = mail.outbox[-1]
     assert message.to == [citizen.email] and "А-001" in message.subject
     names = [name for name, _content, _type in message.attachments]
@@ -79,7 +87,7 @@ def test_bad_times_are_refused_with_clear_messages_and_nothing_stored(queue, sta
     with pytest.raises(ValidationFailed) as refused:
         book(queue, starts_at=starts_at)
     assert refused.value.code == code
-    assert Booking.objects.count() == 0 and Notification.objects.count() == 0
+    assert Booking.objects.count() == 0 and owed().count() == 0
 
 
 def test_too_long_names_the_minutes_left(queue):
@@ -207,8 +215,8 @@ def test_the_reminder_goes_once_the_day_before(queue, citizen):
     assert tasks.remind_tomorrows_visitors.call(now=at(0, 8)) == 0  # before the hour
     assert tasks.remind_tomorrows_visitors.call(now=at(0, 10)) == 1
     assert tasks.remind_tomorrows_visitors.call(now=at(0, 11)) == 0
-    reminder = Notification.objects.get(booking=booking, template="reminder")
-    notification_deliver(reminder.pk)
+    reminder = owed(booking, "reminder").get()
+    send_owed(reminder.pk)
     assert "Tomorrow at 10:00" in mail.outbox[-1].subject or "10:00" in mail.outbox[-1].subject
     # Moved to another day after tomorrow: no reminder for it tomorrow.
     other = book(queue, starts_at=at(2, 10))
