@@ -6,6 +6,7 @@ from hromada.appeals.api import router as appeals_router
 from hromada.core.api import install_error_handlers
 from hromada.directory.api import router as directory_router
 from hromada.equeue.api import router as equeue_router
+from hromada.news.api import router as news_router
 
 api = NinjaAPI(
     title="Hromada API",
@@ -19,3 +20,4 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/directory/", directory_router)
 api.add_router("/appeals/", appeals_router)
 api.add_router("/equeue/", equeue_router)
+api.add_router("/news/", news_router)

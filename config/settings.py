@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hromada.directory",
     "hromada.appeals",
     "hromada.equeue",
+    "hromada.news",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -344,6 +345,7 @@ DEMO_LOADERS = [
     "hromada.directory.demo.load",
     "hromada.appeals.demo.load",
     "hromada.equeue.demo.load",
+    "hromada.news.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -427,3 +429,13 @@ EQUEUE_FILES_MAX = int(os.environ.get("EQUEUE_FILES_MAX", "10"))
 EQUEUE_REMINDER_HOUR = int(os.environ.get("EQUEUE_REMINDER_HOUR", "9"))
 # Where the PDF ticket finds DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian's fonts-dejavu-core).
 EQUEUE_PDF_FONT_DIR = os.environ.get("EQUEUE_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
+# --- City news (posts, digest, subscriptions) -------------------------------------------------
+# Pictures and attachments of a post: the size of one, and how many a post carries.
+NEWS_FILE_MAX_BYTES = int(os.environ.get("NEWS_FILE_MAX_MB", "10")) * 1_000_000
+NEWS_FILES_MAX = int(os.environ.get("NEWS_FILES_MAX", "10"))
+# How many subscriptions one resident may keep.
+NEWS_SUBSCRIPTIONS_MAX = int(os.environ.get("NEWS_SUBSCRIPTIONS_MAX", "50"))
+# Posts per page of the digest, and items in a feed.
+NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
+NEWS_FEED_SIZE = int(os.environ.get("NEWS_FEED_SIZE", "50"))

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("hromada.directory.urls")),
     path("", include("hromada.appeals.urls")),
     path("", include("hromada.equeue.urls")),
+    path("", include("hromada.news.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff log in where the second factor is asked, never through the admin's own form.
     path("admin/login/", core_views.admin_login),
