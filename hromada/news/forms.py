@@ -33,7 +33,7 @@ class DigestFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=QUERY_MAX, required=False)
     addressee = forms.CharField(label=_("Addressee"), required=False, widget=QuickSelect)
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All"))] + Category.choices
+        label=_("Category"), required=False, choices=[("", _("All")), *Category.choices]
     )
     district = forms.CharField(label=_("District"), required=False, widget=QuickSelect)
     tag = forms.CharField(label=_("Topic"), required=False, widget=QuickSelect)
@@ -66,12 +66,6 @@ class DigestFilterForm(forms.Form):
             (slug, t.name) for slug, t in self.tags.items()
         ]
 
-    def _lookup(self, name: str, table: dict, message):
-        value = self.cleaned_data.get(name) or ""
-        if value and value not in table:
-            raise forms.ValidationError(message)
-        return table.get(value)
-
     def clean_addressee(self):
         slug = self.cleaned_data.get("addressee") or ""
         if slug and slug not in self.addressees:
@@ -83,10 +77,20 @@ class DigestFilterForm(forms.Form):
         return self.addressees.get(slug)
 
     def clean_district(self):
-        return self._lookup("district", self.districts, _("No such district."))
+        slug = self.cleaned_data.get("district") or ""
+        if slug and slug not in self.districts:
+            raise forms.ValidationError(_("No such district."))
+        return self.districts.get(slug)
 
     def clean_tag(self):
-        return self._lookup("tag", self.tags, _("No posts on this topic."))
+        slug = self.cleaned_data.get("tag") or ""
+        if slug and slug not in self.tags:
+            # One may follow a topic before any published post carries it.
+            found = selectors.tag_by_slug(slug)
+            if found is None:
+                raise forms.ValidationError(_("No such topic."))
+            return found
+        return self.tags.get(slug)
 
     def clean(self):
         data = super().clean()

@@ -140,6 +140,10 @@ def published_addressee(slug: str) -> Addressee | None:
     return Addressee.objects.filter(slug=slug, is_published=True).only("pk", "slug", "name").first()
 
 
+def tag_by_slug(slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first()
+
+
 def tags_in_use() -> QuerySet[Tag]:
     published = Post.objects.filter(tags=OuterRef("pk"), state=PUBLISHED)
     return Tag.objects.filter(Exists(published)).order_by("name")

@@ -1,9 +1,9 @@
 """The digest: filters, search, pages, a post's page, its files, and the feeds."""
 
 from datetime import datetime, timedelta
-from xml.etree import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 from django.test import Client
 from django.utils import timezone
 

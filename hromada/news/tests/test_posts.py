@@ -60,9 +60,9 @@ def test_a_scheduled_post_is_published_by_the_periodic_job(
         post = write(moderator, addressee, publish_at=NOW + timedelta(hours=2))
         assert post.state == Post.State.SCHEDULED
         assert services.posts_publish_due() == 0
-    with time_machine.travel(NOW + timedelta(hours=2, seconds=30), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert tasks.publish_due_posts.call() == 1
+    later = NOW + timedelta(hours=2, seconds=30)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.publish_due_posts.call() == 1
     post.refresh_from_db()
     assert post.state == Post.State.PUBLISHED
     assert post.published_at == NOW + timedelta(hours=2)  # the time it was meant for
