@@ -90,7 +90,9 @@ class PostAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        pass  # the topics were saved by the service; the files are added in the office
+        # The topics were saved by the service (no form.save_m2m); the files are read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def has_delete_permission(self, request, obj=None):
         return False  # unpublish instead: the audit trail and the subscribers refer to it

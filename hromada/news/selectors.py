@@ -68,7 +68,7 @@ def _day_start(day: date) -> datetime:
 
 def _list_related(posts: QuerySet[Post]) -> QuerySet[Post]:
     images = PostFile.objects.filter(kind=PostFile.Kind.IMAGE).only(
-        "pk", "post_id", "alt", "kind", "order"
+        "pk", "post_id", "alt", "kind", "order", "name", "content_type", "size"
     )
     return (
         posts.select_related("addressee", "district")
