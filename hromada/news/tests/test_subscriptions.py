@@ -184,3 +184,23 @@ def test_the_posts_api_filters_and_pages(addressee, client):
     assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "to"
     assert Client().get("/api/v1/news/posts?page=9").status_code == 404
     assert Client().get("/api/v1/news/posts?q=жодного").json()["count"] == 0
+
+
+def test_the_openapi_document_lists_the_news_endpoints():
+    document = Client().get("/api/v1/openapi.json").json()
+    operations = {
+        (method, path)
+        for path, methods in document["paths"].items()
+        if path.startswith("/api/v1/news/")
+        for method in methods
+    }
+    assert operations == {
+        ("get", "/api/v1/news/posts"),
+        ("get", "/api/v1/news/posts/{post_id}"),
+        ("get", "/api/v1/news/subscriptions"),
+        ("post", "/api/v1/news/subscriptions"),
+        ("patch", "/api/v1/news/subscriptions/{subscription_id}"),
+        ("delete", "/api/v1/news/subscriptions/{subscription_id}"),
+    }
+    parameters = document["paths"]["/api/v1/news/posts"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} >= {"addressee", "from", "to", "q", "tag", "page"}
