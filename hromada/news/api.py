@@ -4,7 +4,6 @@ person's subscriptions. Endpoints are thin; refusals are ApplicationErrors mappe
 from datetime import date, datetime
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -67,7 +66,8 @@ class PostOut(Schema):
 
 
 class PostPageOut(Schema):
-    count: int
+    count: int = Field(description="Posts found, counted up to 10,000.")
+    count_is_capped: bool = Field(description="True when there are more than `count`.")
     page: int
     pages: int
     results: list[PostOut]
@@ -179,13 +179,14 @@ def _digest_filter(params: dict[str, Any]) -> selectors.DigestFilter:
 def posts(request, filters: Query[DigestQuery]):
     values = filters.dict(exclude={"page", "page_size"})
     digest_filter = _digest_filter(values)
-    paginator = Paginator(selectors.digest(digest_filter), filters.page_size)
+    paginator = selectors.CappedPaginator(selectors.digest(digest_filter), filters.page_size)
     if filters.page > max(paginator.num_pages, 1):
         raise NotFound(_("No such page."), field="page")
     page = paginator.page(filters.page) if paginator.count else None
     items = list(page.object_list) if page else []
     return {
         "count": paginator.count,
+        "count_is_capped": paginator.is_capped,
         "page": filters.page,
         "pages": paginator.num_pages if paginator.count else 0,
         "results": [_post_out(post, post.images) for post in items],

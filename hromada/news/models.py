@@ -82,33 +82,24 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         ordering = ["-published_at", "-id"]
         indexes = [
-            # The digest: published posts newest first, alone or narrowed by one field.
+            # The digest: published posts newest first, alone or narrowed by one field. The
+            # state is a column of each index (not a partial index's condition), so SQLite,
+            # which cannot match a bound parameter to a partial index, uses them too.
+            models.Index(fields=["state", "-published_at", "-id"], name="news_post_digest"),
             models.Index(
-                fields=["-published_at", "-id"],
-                condition=Q(state="published"),
-                name="news_post_digest",
-            ),
-            models.Index(
-                fields=["addressee", "-published_at", "-id"],
-                condition=Q(state="published"),
+                fields=["addressee", "state", "-published_at", "-id"],
                 name="news_post_by_addressee",
             ),
             models.Index(
-                fields=["category", "-published_at", "-id"],
-                condition=Q(state="published"),
+                fields=["category", "state", "-published_at", "-id"],
                 name="news_post_by_category",
             ),
             models.Index(
-                fields=["district", "-published_at", "-id"],
-                condition=Q(state="published"),
+                fields=["district", "state", "-published_at", "-id"],
                 name="news_post_by_district",
             ),
             # The scheduler's look-up of due posts.
-            models.Index(
-                fields=["publish_at"],
-                condition=Q(state="scheduled"),
-                name="news_post_due",
-            ),
+            models.Index(fields=["state", "publish_at"], name="news_post_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from hromada.accounts.rules import is_administrator
 from hromada.core.models import AuditEvent, District
@@ -17,6 +19,24 @@ from hromada.news.models import Category, Channel, Frequency, Post, PostFile, Su
 from hromada.news.rules import moderator_memberships, writable_addressee_filter
 
 PUBLISHED = Post.State.PUBLISHED
+# The digest counts at most this many posts: counting every post of a large city on every page
+# costs more than the page itself, and nobody pages that far (the dates narrow it instead).
+DIGEST_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` rows; ``is_capped`` says there are more."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = DIGEST_COUNT_CAP if cap is None else cap
+        self.is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by()[: self.cap + 1].count()
+        self.is_capped = counted > self.cap
+        return min(counted, self.cap)
 
 
 @dataclass

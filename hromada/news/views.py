@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +28,8 @@ def digest(request):
     form = DigestFilterForm(request.GET)
     form.is_valid()
     digest_filter = form.digest_filter()
-    page = Paginator(selectors.digest(digest_filter), settings.NEWS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = selectors.CappedPaginator(selectors.digest(digest_filter), settings.NEWS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     params = digest_filter.params()
     return render(
         request,

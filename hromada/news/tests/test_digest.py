@@ -203,3 +203,16 @@ def test_published_at_can_be_in_a_day_range_at_midnight(addressee):
         addressee=addressee, title="Перед північчю", published_at=midnight - timedelta(seconds=1)
     )
     assert titles(date_from=midnight.date(), date_to=midnight.date()) == ["Опівночі"]
+
+
+def test_a_large_digest_is_counted_up_to_the_cap(addressee, client, settings, monkeypatch):
+    monkeypatch.setattr(selectors, "DIGEST_COUNT_CAP", 4)
+    settings.NEWS_PAGE_SIZE = 2
+    for n in range(6):
+        make_post(addressee=addressee, title=f"Новина {n}")
+    page = client.get("/en/news/").content.decode()
+    assert "More than 4 posts" in page and "Page 1 of 2" in page
+    body = client.get("/api/v1/news/posts?page_size=2").json()
+    assert (body["count"], body["count_is_capped"], body["pages"]) == (4, True, 2)
+    body = client.get("/api/v1/news/posts?page_size=2&addressee=cnap&q=новина 5").json()
+    assert (body["count"], body["count_is_capped"]) == (1, False)
