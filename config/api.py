@@ -9,6 +9,7 @@ from hromada.equeue.api import router as equeue_router
 from hromada.situation.api import router as situation_router
 from hromada.surveys.api import router as surveys_router
 from hromada.messaging.api import router as messaging_router
+from hromada.news.api import router as news_router
 
 api = NinjaAPI(
     title="Hromada API",
@@ -25,3 +26,4 @@ api.add_router("/equeue/", equeue_router)
 api.add_router("/situation/", situation_router)
 api.add_router("/surveys/", surveys_router)
 api.add_router("/messaging/", messaging_router)
+api.add_router("/news/", news_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hromada.situation",
     "hromada.surveys",
     "hromada.messaging",
+    "hromada.news",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -354,6 +355,7 @@ DEMO_LOADERS = [
     "hromada.situation.demo.load",
     "hromada.surveys.demo.load",
     "hromada.messaging.demo.load",
+    "hromada.news.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------
@@ -493,3 +495,12 @@ TELEGRAM_POLL = env_bool("TELEGRAM_POLL", False)
 WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
 WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
 WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:admin@hromada.localhost")
+# --- City news (posts, digest, subscriptions) -------------------------------------------------
+# Pictures and attachments of a post: the size of one, and how many a post carries.
+NEWS_FILE_MAX_BYTES = int(os.environ.get("NEWS_FILE_MAX_MB", "10")) * 1_000_000
+NEWS_FILES_MAX = int(os.environ.get("NEWS_FILES_MAX", "10"))
+# How many subscriptions one resident may keep.
+NEWS_SUBSCRIPTIONS_MAX = int(os.environ.get("NEWS_SUBSCRIPTIONS_MAX", "50"))
+# Posts per page of the digest, and items in a feed.
+NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
+NEWS_FEED_SIZE = int(os.environ.get("NEWS_FEED_SIZE", "50"))

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("hromada.situation.urls")),
     path("", include("hromada.surveys.urls")),
     path("", include("hromada.messaging.urls")),
+    path("", include("hromada.news.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff log in where the second factor is asked, never through the admin's own form.
     path("admin/login/", core_views.admin_login),
