@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("hromada.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

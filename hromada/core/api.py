@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from hromada.core.errors import ApplicationError
@@ -37,6 +37,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, error_body("not_authenticated", _("Sign in first.")), status=401
         )
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled):
+        # The per-key and per-address limits (hromada.integrations.auth); ninja adds Retry-After.
+        body = error_body("too_many_requests", _("Too many requests; wait a minute."))
+        return api.create_response(request, body, status=429)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):

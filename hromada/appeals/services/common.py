@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -30,6 +32,7 @@ from hromada.core import deadlines
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.core.files import random_name, validate_document
 from hromada.directory.services import normalize_search
+from hromada.integrations import hooks as webhook_hooks
 
 SUBJECT_MAX = 200
 TEXT_MAX = 20_000
@@ -98,7 +101,7 @@ def _event(
     to_state: str = "",
     **payload: Any,
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         appeal=appeal,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -108,6 +111,12 @@ def _event(
         is_public=is_public,
         payload=payload,
     )
+    if from_state and from_state != event.to_state:
+        transaction.on_commit(
+            partial(webhook_hooks.appeal_status_changed, appeal.pk, from_state, event.to_state),
+            robust=True,
+        )
+    return event
 
 
 def _lock(appeal_id: int) -> Appeal:
