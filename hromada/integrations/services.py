@@ -59,7 +59,8 @@ def api_key_issue(
         raise ValidationFailed(
             _("A JSON API key signs in as a user: choose the account."), field="user"
         )
-    rate_limit = rate_limit or settings.API_KEY_DEFAULT_RATE_LIMIT
+    if rate_limit is None:
+        rate_limit = settings.API_KEY_DEFAULT_RATE_LIMIT
     if not 1 <= rate_limit <= RATE_LIMIT_MAX:
         raise ValidationFailed(
             _("The rate limit is between 1 and %(max)d requests a minute.")
