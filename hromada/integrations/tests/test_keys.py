@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from hromada.accounts.roles import Role
-from hromada.accounts.tests.factories import UserFactory, log_in_with_totp
+from hromada.accounts.tests.factories import UserFactory
 from hromada.core.errors import PermissionDenied
 from hromada.core.models import AuditEvent
 from hromada.integrations import keys
