@@ -3,12 +3,18 @@ from ninja.security import SessionAuth
 
 from hromada.accounts.api import router as accounts_router
 from hromada.appeals.api import router as appeals_router
-from hromada.core.api import install_error_handlers
+from hromada.core.api import document_errors, install_error_handlers
 from hromada.directory.api import router as directory_router
 from hromada.equeue.api import router as equeue_router
 from hromada.integrations.auth import AddressThrottle, ApiKeyAuth, KeyThrottle
 
-api = NinjaAPI(
+
+class HromadaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = HromadaAPI(
     title="Hromada API",
     version="1",
     description=(

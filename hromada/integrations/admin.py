@@ -149,6 +149,7 @@ class ApiKeyAdmin(ManagedByAdministrators, AuditedAdmin):
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )

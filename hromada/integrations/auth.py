@@ -14,7 +14,8 @@ class ApiKeyAuth(HttpBearer):
 
     def authenticate(self, request, token: str):
         key = selectors.api_key_for(token, scope=Scope.API)
-        if key is None:
+        # Staff keep their second factor: a key of an account that became staff stops working.
+        if key is None or key.user.is_staff:
             return None
         request.api_key = key
         request.user = key.user

@@ -59,6 +59,12 @@ def api_key_issue(
         raise ValidationFailed(
             _("A JSON API key signs in as a user: choose the account."), field="user"
         )
+    if scope == Scope.API and user.is_staff:
+        # Staff sign in with a second factor; a bearer key would walk around it.
+        raise ValidationFailed(
+            _("JSON API keys are for residents' apps; staff accounts sign in with two factors."),
+            field="user",
+        )
     if rate_limit is None:
         rate_limit = settings.API_KEY_DEFAULT_RATE_LIMIT
     if not 1 <= rate_limit <= RATE_LIMIT_MAX:

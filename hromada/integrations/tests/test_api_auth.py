@@ -117,3 +117,20 @@ def test_the_openapi_document_names_both_ways_to_sign_in(client):
     schemes = document["components"]["securitySchemes"]
     assert {"ApiKeyAuth", "SessionAuth"} <= set(schemes)
     assert schemes["ApiKeyAuth"]["scheme"] == "bearer"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_address_no_operation_answers_gets_the_json_404(method):
+    strict = Client(enforce_csrf_checks=True)
+    for path in ("/api/v1/appeals/not-a-number", "/api/v1/nothing/here"):
+        response = getattr(strict, method)(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_every_operation_documents_the_error_shape(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert "Error" in document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert {"404", "422", "429"} <= set(operation["responses"]), (method, path)

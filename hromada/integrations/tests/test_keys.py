@@ -118,3 +118,12 @@ def test_a_revoked_key_is_refused_by_the_next_request(client, users):
     response = client.get("/api/v1/appeals/mine", headers=headers)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_key_of_an_account_that_became_staff_stops_working(client, users):
+    _key, plain = api_key(users["citizen"])
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/appeals/mine", headers=headers).status_code == 200
+    users["citizen"].is_staff = True
+    users["citizen"].save()
+    assert client.get("/api/v1/appeals/mine", headers=headers).status_code == 401

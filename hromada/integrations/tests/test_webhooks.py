@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import transaction
-from django_tasks_db.models import DBTaskResult
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hromada.accounts.roles import Role
 from hromada.accounts.tests.factories import UserFactory
@@ -110,10 +110,13 @@ def test_private_reports_and_corruption_reports_are_never_sent(
 
 def test_a_rolled_back_action_sends_nothing(receiver, django_capture_on_commit_callbacks):
     subscribe(receiver.url)
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            problem_report()
-            raise RuntimeError("the rest of the action failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        problem_report()
+        raise RuntimeError("the rest of the action failed")
     assert not WebhookDelivery.objects.exists()
 
 

@@ -26,7 +26,7 @@ ATTRIBUTE_FIELDS = (
 POINT = {"lat": "50.0", "long": "30.0"}
 
 
-def xml(response) -> ET.Element:
+def xml(response):
     assert response["Content-Type"].startswith("text/xml")
     return ET.fromstring(response.content)
 
