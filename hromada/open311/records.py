@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hromada.appeals.models import OPEN_STATES, Appeal, State
+from hromada.appeals.models import OPEN_STATES, State
 from hromada.core.deadlines import KYIV
 
 # The standard's fields of a request, in its order.
@@ -43,43 +43,34 @@ def status_of(state: str) -> str:
     return "open" if state in OPEN_STATES else "closed"
 
 
-def status_notes(appeal: Appeal) -> str:
+def status_notes(row: dict[str, Any]) -> str:
     """The state in words. Never the answer's text: it is addressed to the author by name."""
-    notes = str(State(appeal.state).label)
-    if appeal.state == State.DUPLICATE and appeal.duplicate_of_id:
-        notes = _("Duplicate of request %(id)s") % {"id": appeal.duplicate_of_id}
-    elif appeal.state == State.FORWARDED and appeal.forwarded_to:
-        notes = _("Forwarded to the competent body: %(to)s") % {"to": appeal.forwarded_to}
-    return notes
+    state = row["state"]
+    if state == State.DUPLICATE and row["duplicate_of_id"]:
+        return _("Duplicate of request %(id)s") % {"id": row["duplicate_of_id"]}
+    if state == State.FORWARDED and row["forwarded_to"]:
+        return _("Forwarded to the competent body: %(to)s") % {"to": row["forwarded_to"]}
+    return str(State(state).label)
 
 
-def request_record(appeal: Appeal) -> dict[str, Any]:
-    """Needs the appeal with category, addressee and open311 fetched (see selectors)."""
-    extra = appeal.open311 if _has_open311(appeal) else None
+def request_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``selectors.RECORD_COLUMNS`` as the standard's record."""
     return {
-        "service_request_id": str(appeal.pk),
-        "status": status_of(appeal.state),
-        "status_notes": status_notes(appeal),
-        "service_name": appeal.category.name if appeal.category_id else None,
-        "service_code": appeal.category.slug if appeal.category_id else None,
-        "description": appeal.text,
-        "agency_responsible": appeal.addressee.name if appeal.addressee_id else None,
+        "service_request_id": str(row["pk"]),
+        "status": status_of(row["state"]),
+        "status_notes": status_notes(row),
+        "service_name": row["category__name"],
+        "service_code": row["category__slug"],
+        "description": row["text"],
+        "agency_responsible": row["addressee__name"],
         "service_notice": None,
-        "requested_datetime": iso(appeal.received_at),
-        "updated_datetime": iso(appeal.updated_at),
-        "expected_datetime": iso(appeal.due_at),
-        "address": appeal.location_text or None,
-        "address_id": (extra.address_id or None) if extra else None,
+        "requested_datetime": iso(row["received_at"]),
+        "updated_datetime": iso(row["updated_at"]),
+        "expected_datetime": iso(row["due_at"]),
+        "address": row["location_text"] or None,
+        "address_id": row["open311__address_id"] or None,
         "zipcode": None,
-        "lat": appeal.latitude,
-        "long": appeal.longitude,
-        "media_url": (extra.media_url or None) if extra else None,
+        "lat": row["latitude"],
+        "long": row["longitude"],
+        "media_url": row["open311__media_url"] or None,
     }
-
-
-def _has_open311(appeal: Appeal) -> bool:
-    try:
-        appeal.open311  # noqa: B018 - fetched by select_related; absent raises
-    except Appeal.open311.RelatedObjectDoesNotExist:
-        return False
-    return True
