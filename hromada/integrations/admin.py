@@ -63,7 +63,7 @@ class ApiKeyAdmin(ManagedByAdministrators, AuditedAdmin):
     list_filter = ["scope", "partner"]
     search_fields = ["name", "prefix", "partner__name", "user__email"]
     list_select_related = ["partner", "user"]
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]  # a plain labelled input: thousands of residents
     actions = ["revoke"]
 
     def get_readonly_fields(self, request, obj=None):
