@@ -47,3 +47,12 @@ def test_the_demo_partner_key_files_a_report_through_open311(client):
     assert response.status_code == 201, response.content
     appeal = Appeal.objects.get(pk=response.json()[0]["service_request_id"])
     assert appeal.addressee is not None and appeal.is_public
+
+
+def test_the_readme_names_the_demo_key():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert f"**`{demo.DEMO_API_KEY}`**" in readme
