@@ -284,3 +284,23 @@ def _data_queries(context) -> list[str]:
         for q in context.captured_queries
         if "hromada_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
     ]
+
+
+def test_the_service_list_and_a_definition_have_no_n_plus_one(client, city):
+    from hromada.appeals.tests.factories import CategoryFactory
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/open311/v2/services.json")
+        client.get("/open311/v2/services/roads.json")
+    for n in range(5):
+        CategoryFactory(slug=f"extra-{n}")
+    from hromada.open311.models import Datatype, ServiceAttribute
+
+    for n in range(4):
+        ServiceAttribute.objects.create(
+            category=city["roads"], code=f"q{n}", description="?", datatype=Datatype.TEXT
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/open311/v2/services.json").json()) == 7
+        assert len(client.get("/open311/v2/services/roads.json").json()["attributes"]) == 7
+    assert len(_data_queries(many)) == len(_data_queries(few))
