@@ -43,10 +43,14 @@ def _fill(element: ET.Element, value: Any) -> None:
         element.text = _text(value)
 
 
+# The standard asks for this declaration, spelled so, before the root element.
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
 def to_xml(root: str, value: Any) -> bytes:
     element = ET.Element(root)
     _fill(element, value)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return DECLARATION + ET.tostring(element, encoding="unicode").encode()
 
 
 def respond(value: Any, *, fmt: str, root: str, status: int = 200) -> HttpResponse:

@@ -27,7 +27,8 @@ POINT = {"lat": "50.0", "long": "30.0"}
 
 
 def xml(response):
-    assert response["Content-Type"].startswith("text/xml")
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     return ET.fromstring(response.content)
 
 
