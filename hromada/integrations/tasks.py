@@ -1,4 +1,4 @@
-"""Sending webhook deliveries, and the minute's sweep that retries those due again."""
+"""Sending webhook deliveries, and the sweep every two minutes that retries those due again."""
 
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ def webhook_send(delivery_id: int) -> str:
     return webhooks.deliver(delivery_id)
 
 
-@periodic(every=timedelta(minutes=1))
+@periodic(every=timedelta(minutes=2))
 @task()
 def retry_webhook_deliveries() -> int:
     """Deliveries whose backoff has passed (or whose task was lost): one more attempt each."""
