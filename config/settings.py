@@ -5,6 +5,7 @@ Every variable, its default and its meaning is listed in the README ("Settings")
 
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "hromada.surveys",
     "hromada.messaging",
     "hromada.news",
+    "hromada.integrations",
+    "hromada.open311",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -313,6 +316,28 @@ CITY_NAME_EN = os.environ.get("CITY_NAME_EN", "Novoiarsk City Council")
 CITY_EMBLEM = os.environ.get("CITY_EMBLEM", "img/emblem.svg")
 MFA_TOTP_ISSUER = CITY_NAME
 
+# --- Open API: partner keys, rate limits, webhooks, Open311 -------------------------------
+# Requests a minute: a key's default (each key has its own, set in the admin), and any one
+# client address on /api/v1 and /open311 (behind TRUSTED_PROXY_COUNT proxies).
+API_KEY_DEFAULT_RATE_LIMIT = int(os.environ.get("API_KEY_DEFAULT_RATE_LIMIT", "60"))
+API_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("API_RATE_LIMIT_PER_ADDRESS", "300"))
+NINJA_NUM_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Plain-http webhook addresses: only for a development machine.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+# Open311 GeoReport v2 discovery: who answers for the endpoint, and how partners get a key.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "novoiarsk.gov.ua")
+OPEN311_CONTACT = os.environ.get(
+    "OPEN311_CONTACT", "Відділ звернень громадян, open311@novoiarsk.example"
+)
+OPEN311_KEY_SERVICE = os.environ.get(
+    "OPEN311_KEY_SERVICE", "Ключ видає адміністратор платформи: open311@novoiarsk.example"
+)
+# When this endpoint's behaviour last changed (the discovery's changeset).
+OPEN311_CHANGESET = datetime.fromisoformat(
+    os.environ.get("OPEN311_CHANGESET", "2026-12-05T00:00:00+00:00")
+)
+
 # --- Logging: one JSON object per line on stdout, each with the request id ------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -356,6 +381,7 @@ DEMO_LOADERS = [
     "hromada.surveys.demo.load",
     "hromada.messaging.demo.load",
     "hromada.news.demo.load",
+    "hromada.integrations.demo.load",
 ]
 
 # --- Statutory deadlines ---------------------------------------------------------------------

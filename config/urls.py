@@ -1,8 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import api
+from hromada.core import api as core_api
 from hromada.core import views as core_views
 from hromada.messaging.urls import machine_urlpatterns as messaging_machine_urls
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", core_api.not_found),
+    path("open311/v2/", include("hromada.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((messaging_machine_urls, "messaging_machine"))),
 ]

@@ -9,6 +9,7 @@ transaction.
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from hromada.equeue import selectors
 from hromada.equeue.models import Booking, BookingFile, Event, FormField, Queue, Service, State
 from hromada.equeue.notifications import notify
 from hromada.equeue.slots import why_not
+from hromada.integrations import hooks as webhook_hooks
 
 COMMENT_MAX = 5_000
 ANSWER_MAX = 2_000
@@ -300,6 +302,7 @@ def booking_create(
             service=service.pk,
         )
         notify(booking=booking, template="booked", event=event)
+        transaction.on_commit(partial(webhook_hooks.booking_created, booking.pk), robust=True)
     return booking
 
 

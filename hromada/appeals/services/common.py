@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -30,6 +32,7 @@ from hromada.core import deadlines
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.core.files import random_name, validate_document
 from hromada.directory.services import normalize_search
+from hromada.integrations import hooks as webhook_hooks
 from hromada.situation.facts import fact_sync
 
 SUBJECT_MAX = 200
@@ -111,6 +114,11 @@ def _event(
     )
     # The situation centre's map and dashboard counts move in this same transaction.
     fact_sync(appeal)
+    if from_state and from_state != event.to_state:
+        transaction.on_commit(
+            partial(webhook_hooks.appeal_status_changed, appeal.pk, from_state, event.to_state),
+            robust=True,
+        )
     return event
 
 

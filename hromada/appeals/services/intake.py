@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -49,6 +50,7 @@ from hromada.core import deadlines
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.core.selectors import district_for_point
 from hromada.directory.models import Addressee
+from hromada.integrations import hooks as webhook_hooks
 
 
 def appeal_submit(
@@ -74,10 +76,14 @@ def appeal_submit(
     learned_date: date | None = None,
     files: Sequence[UploadedFile] = (),
     on_behalf: AuthorDetails | None = None,
+    via_partner: bool = False,
     received_at: datetime | None = None,
 ) -> Appeal:
     """Accept an appeal from a citizen (``actor``), or register one an operator received by
-    phone, post, e-mail or in person (``on_behalf``): number, route, deadline, notify."""
+    phone, post, e-mail or in person (``on_behalf``): number, route, deadline, notify.
+
+    ``via_partner``: a partner organisation's system files ``on_behalf`` of a resident through
+    the API (Open311); the caller has checked the partner's API key, which vouches for it."""
     if kind not in Kind.values:
         raise ValidationFailed(_("Choose the kind of appeal."), field="kind")
     subject = _clean_text(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
@@ -103,14 +109,18 @@ def appeal_submit(
             field="is_anonymous",
         )
     if on_behalf is not None:
-        if not signed_in or not actor.has_perm("appeals.register_appeal", Appeal(kind=kind)):
+        if via_partner:
+            if channel != Channel.API or is_anonymous:
+                raise ValidationFailed(_("A partner files through the API, never anonymously."))
+        elif not signed_in or not actor.has_perm("appeals.register_appeal", Appeal(kind=kind)):
             raise PermissionDenied(_("Only the appeals department registers appeals for citizens."))
-        if channel not in STAFF_CHANNELS:
+        elif channel not in STAFF_CHANNELS:
             raise ValidationFailed(
                 _("Say how the appeal was received: phone, post, e-mail or in person."),
                 field="channel",
             )
-        registered_by = actor
+        else:
+            registered_by = actor
         details = AuthorDetails(last_name="", first_name="") if is_anonymous else on_behalf
         if kind != Kind.CORRUPTION_REPORT and not (details.last_name and details.first_name):
             raise ValidationFailed(
@@ -126,7 +136,8 @@ def appeal_submit(
             )
         # The resident follows it in their cabinet when the e-mail is an account's verified
         # one: the notices go to that address anyway, so the link reveals nothing more.
-        if details.email and not is_anonymous:
+        # Not for a partner: anyone could type a resident's e-mail into a partner's app.
+        if details.email and not is_anonymous and not via_partner:
             author = _account_with_verified_email(details.email)
     elif is_anonymous:
         details = AuthorDetails(last_name="", first_name="")
@@ -345,6 +356,7 @@ def appeal_submit(
             recipients=department_recipients(appeal),
             event=submitted,
         )
+        transaction.on_commit(partial(webhook_hooks.appeal_created, appeal.pk), robust=True)
     return appeal
 
 
