@@ -6,11 +6,11 @@ from hromada.appeals.api import router as appeals_router
 from hromada.core.api import document_errors, install_error_handlers
 from hromada.directory.api import router as directory_router
 from hromada.equeue.api import router as equeue_router
-from hromada.situation.api import router as situation_router
-from hromada.surveys.api import router as surveys_router
+from hromada.integrations.auth import AddressThrottle, ApiKeyAuth, KeyThrottle
 from hromada.messaging.api import router as messaging_router
 from hromada.news.api import router as news_router
-from hromada.integrations.auth import AddressThrottle, ApiKeyAuth, KeyThrottle
+from hromada.situation.api import router as situation_router
+from hromada.surveys.api import router as surveys_router
 
 
 class HromadaAPI(NinjaAPI):
