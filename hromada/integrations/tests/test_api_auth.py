@@ -4,7 +4,9 @@ and per-address limits in the one error shape, and the documentation served offl
 import json
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from hromada.accounts.tests.factories import UserFactory
 from hromada.appeals.models import Appeal, Kind
@@ -69,6 +71,11 @@ def test_an_inactive_users_key_is_refused(client):
     assert client.get("/api/v1/appeals/mine", headers=bearer(plain)).status_code == 401
 
 
+# The limits count per clock minute: each test stays inside one, whenever it runs.
+MID_MINUTE = timezone.now().replace(second=20, microsecond=0)
+
+
+@time_machine.travel(MID_MINUTE, tick=False)
 def test_each_key_has_its_own_rate_limit(client):
     resident = UserFactory()
     _slow, slow = api_key(resident, rate_limit=2)
@@ -82,6 +89,7 @@ def test_each_key_has_its_own_rate_limit(client):
     assert client.get("/api/v1/appeals/mine", headers=bearer(fast)).status_code == 200
 
 
+@time_machine.travel(MID_MINUTE, tick=False)
 def test_each_address_has_a_rate_limit(client, settings):
     settings.API_RATE_LIMIT_PER_ADDRESS = 2
     for _ in range(2):
