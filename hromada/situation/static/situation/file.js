@@ -117,5 +117,7 @@
           .catch(function () { /* the search button still works */ });
       }, 250);
     });
+    // Words typed before this script ran (a slow phone) are searched too.
+    if (query.value.trim().length >= 2) { query.dispatchEvent(new Event("input")); }
   }
 })();
