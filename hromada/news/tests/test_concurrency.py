@@ -23,9 +23,12 @@ def test_a_post_is_handed_over_once_however_many_tasks_race(addressee, monkeypat
     original = fanout.deliver
 
     def counting(post, recipients):
-        for recipient in original(post, recipients):
-            handed.append(recipient.user_id)
-            yield recipient
+        def seen():
+            for recipient in recipients:
+                handed.append(recipient.user_id)
+                yield recipient
+
+        return original(post, seen())
 
     monkeypatch.setattr(fanout, "deliver", counting)
     barrier = threading.Barrier(4)

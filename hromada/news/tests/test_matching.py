@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hromada.accounts.tests.factories import UserFactory
 from hromada.directory.tests.factories import AddresseeFactory
+from hromada.messaging.models import Message
 from hromada.news import fanout, selectors
 from hromada.news.models import FanOut
 from hromada.news.tests.factories import make_district, make_post, make_tag, subscribe
@@ -99,6 +100,28 @@ def test_the_fan_out_records_the_recipients(post, addressee):
     subscribe(addressee=addressee)
     assert fanout.post_fan_out_run(post_id=post.pk) == 3
     assert FanOut.objects.get(post=post).recipients == 3
+
+
+def test_the_fan_out_owes_the_post_through_the_messaging_app(post, addressee):
+    reader = UserFactory()
+    subscribe(reader, addressee=addressee, channels=["inbox", "email"])
+    later = subscribe(tag=make_tag("тепло"), channels=["inbox"], frequency="daily")
+    assert fanout.post_fan_out_run(post_id=post.pk) == 2
+    message = Message.objects.get(key=f"news.post:{post.pk}")
+    assert (message.kind, message.subject, message.url) == (
+        "subscription",
+        post.title,
+        post.get_absolute_url(),
+    )
+    owed = {(d.user_id, d.channel, d.status) for d in message.deliveries.all()}
+    assert owed == {
+        (reader.pk, "inbox", "sent"),  # the cabinet's inbox holds it at once
+        (reader.pk, "email", "queued"),
+        (later.user_id, "inbox", "sent"),
+    }
+    # A retried task owes nobody twice.
+    fanout.post_fan_out_run(post_id=post.pk)
+    assert message.deliveries.count() == 3
 
 
 def test_a_post_unpublished_before_the_task_ran_is_not_announced(addressee):
