@@ -62,26 +62,7 @@
     if (value === "problem_report") { showMap(); }
   }
 
-  if (navigator.geolocation && coordinates) {
-    var locate = document.createElement("button");
-    locate.type = "button";
-    locate.className = "button button-secondary";
-    locate.textContent = form.dataset.locate;
-    locate.addEventListener("click", function () {
-      status.textContent = form.dataset.locating;
-      navigator.geolocation.getCurrentPosition(
-        function (position) {
-          setPoint(position.coords.latitude, position.coords.longitude, true);
-          status.textContent = form.dataset.located;
-        },
-        function () { status.textContent = form.dataset.locateFailed; },
-        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
-      );
-    });
-    var holder = document.createElement("p");
-    holder.appendChild(locate);
-    coordinates.parentNode.insertBefore(holder, coordinates);
-  }
+  window.hromadaLocateButton(form, coordinates, setPoint, status);
   [latitude, longitude].forEach(function (input) {
     if (input) { input.addEventListener("change", function () { placeMarker(true); }); }
   });

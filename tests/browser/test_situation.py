@@ -73,7 +73,13 @@ def test_a_resident_reports_a_problem_in_three_steps(page, new_page, city, axe, 
     found["map"] = violations(page, axe)
     page.get_by_role("link", name=tr("Report a problem")).first.click()
 
-    # Step 1: the address, found in the register as one types.
+    # Step 1: "use my location" puts the phone's position into the point's fields ...
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": SHEVCHENKA_12[0], "longitude": SHEVCHENKA_12[1]})
+    page.get_by_role("button", name=tr("Use my location")).click()
+    expect(page.get_by_text(tr("Your location is put on the map."))).to_be_visible()
+    expect(page.locator("#id_latitude")).to_have_value(f"{SHEVCHENKA_12[0]:.6f}")
+    # ... and the address, found in the register as one types, is the other way.
     page.get_by_label(tr("Find the address")).fill("шевченка 12")
     found_address = page.get_by_label("вул. Шевченка, 12")
     expect(found_address).to_be_visible(timeout=30_000)  # a loaded machine may be slow

@@ -43,26 +43,7 @@
     placeMarker(true);
   }
 
-  if (navigator.geolocation && mapElement) {
-    var locate = document.createElement("button");
-    locate.type = "button";
-    locate.className = "button button-secondary";
-    locate.textContent = form.dataset.locate;
-    locate.addEventListener("click", function () {
-      status.textContent = form.dataset.locating;
-      navigator.geolocation.getCurrentPosition(
-        function (position) {
-          setPoint(position.coords.latitude, position.coords.longitude, true);
-          status.textContent = form.dataset.located;
-        },
-        function () { status.textContent = form.dataset.locateFailed; },
-        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
-      );
-    });
-    var holder = document.createElement("p");
-    holder.appendChild(locate);
-    mapElement.parentNode.insertBefore(holder, mapElement);
-  }
+  window.hromadaLocateButton(form, mapElement, setPoint, status);
 
   // Choosing an address found by the search puts its point on the map at once.
   form.addEventListener("change", function (event) {
