@@ -47,3 +47,14 @@ def screenshot_dir(tmp_path: Path) -> Path:
     directory = Path(os.environ.get("HROMADA_SCREENSHOT_DIR") or tmp_path)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+def main_menu(page, language: str = "uk"):
+    """The main menu, opened first where the page folds it behind its button (on a phone)."""
+    menu = page.get_by_role("navigation", name=tr("Main menu", language))
+    toggle = menu.get_by_role("button", name=tr("Menu", language))
+    # The script folds the menu once it has run; wait for that before deciding.
+    page.wait_for_load_state("load")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    return menu

@@ -15,15 +15,11 @@ from hromada.accounts.models import User
 from hromada.accounts.selectors import profile_missing_fields
 from hromada.accounts.tests.factories import PASSWORD, UserFactory
 
-from .support import path_is, screenshot_dir, tr
+from .support import main_menu, path_is, screenshot_dir, tr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "Kalyna-v-sadu-2024"
-
-
-def main_menu(page):
-    return page.get_by_role("navigation", name=tr("Main menu"))
 
 
 def submit(page, button) -> None:

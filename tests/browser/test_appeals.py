@@ -14,7 +14,7 @@ from hromada.appeals.models import Appeal, Rating, State
 from hromada.appeals.tests.factories import staff_of
 from hromada.directory.services import addressee_upsert
 
-from .support import path_is, screenshot_dir, tr
+from .support import main_menu, path_is, screenshot_dir, tr
 from .test_accessibility import AXE, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -133,9 +133,7 @@ def test_a_resident_files_an_appeal_with_a_photo_and_rates_the_answer(page, tepl
     appeal.refresh_from_db()
     assert appeal.state == State.CLOSED
 
-    page.get_by_role("navigation", name=tr("Main menu")).get_by_role(
-        "link", name=tr("My appeals")
-    ).click()
+    main_menu(page).get_by_role("link", name=tr("My appeals")).click()
     expect(page.get_by_role("link", name="Холодні батареї")).to_be_visible()
     found["my appeals"] = violations(page, axe)
     page.screenshot(path=str(screenshot_dir(tmp_path) / "appeals-mine.png"), full_page=True)

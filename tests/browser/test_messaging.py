@@ -11,7 +11,7 @@ from hromada.messaging.models import Delivery, Kind, Preference, Profile
 from hromada.messaging.notify import notification_send
 from hromada.messaging.rendering import unsubscribe_token
 
-from .support import path_is, tr
+from .support import main_menu, path_is, tr
 from .test_accessibility import violations
 from .test_appeals import axe, log_in, submit  # noqa: F401  (axe is a fixture)
 
@@ -27,7 +27,7 @@ def test_a_resident_reads_notifications_and_chooses_how_they_come(page, axe):  #
     log_in(page, resident)
     found = {}
 
-    menu_link = page.get_by_role("navigation").get_by_role("link", name=tr("Notifications"))
+    menu_link = main_menu(page).get_by_role("link", name=tr("Notifications"))
     expect(menu_link).to_contain_text("2")
     submit(page, menu_link)
     expect(page).to_have_url(path_is("/cabinet/notifications/"))

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from .support import path_is, tr
+from .support import main_menu, path_is, tr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,14 +76,14 @@ def test_language_switcher_goes_to_english_and_back(page, live_server):
     expect(page).to_have_url(f"{live_server.url}/en/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_title(re.compile(re.escape(settings.CITY_NAME_EN)))
-    menu = page.get_by_role("navigation", name=tr("Main menu", "en"))
+    menu = main_menu(page, "en")
     expect(menu.get_by_role("link", name=tr("Sign in", "en"), exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Українська").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "uk")
     expect(page).to_have_title(re.compile(re.escape(settings.CITY_NAME)))
-    menu = page.get_by_role("navigation", name=tr("Main menu"))
+    menu = main_menu(page)
     expect(menu.get_by_role("link", name=tr("Sign in"), exact=True)).to_be_visible()
 
 
@@ -104,3 +104,34 @@ def test_page_heading_has_room_below_the_header(page, path):
     heading = page.get_by_role("heading", level=1).bounding_box()
     gap = heading["y"] - (header["y"] + header["height"])
     assert gap >= 16, f"the heading of {path} is {gap:.0f} px below the header"
+
+
+def test_phone_menu_is_folded_behind_one_button_and_opens_and_closes_by_keyboard(page):
+    page.goto("/")
+    menu = page.get_by_role("navigation", name=tr("Main menu"))
+    toggle = menu.get_by_role("button", name=tr("Menu"))
+    sign_in = menu.get_by_role("link", name=tr("Sign in"), exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(sign_in).to_be_hidden()
+    # Folded, the header is two short rows: the page's heading is on the first screen.
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+    header = page.get_by_role("banner").bounding_box()
+    assert header["height"] <= 200, f"the phone header is {header['height']:.0f} px tall"
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(sign_in).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(sign_in).to_be_hidden()
+
+
+def test_wide_screen_shows_the_whole_menu_without_the_button(new_page):
+    page = new_page(viewport={"width": 1280, "height": 800})
+    page.goto("/")
+    menu = page.get_by_role("navigation", name=tr("Main menu"))
+    expect(menu.get_by_role("button", name=tr("Menu"))).to_be_hidden()
+    expect(menu.get_by_role("link", name=tr("Sign in"), exact=True)).to_be_visible()
