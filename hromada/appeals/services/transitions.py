@@ -322,6 +322,18 @@ def appeal_close(*, appeal_id: int, actor: User | None, comment: str = "") -> Ap
     return appeal
 
 
+def _refuse_after(limit, message: str) -> None:
+    """Conflict once ``limit``'s legal term has passed; ``message`` names its date and basis."""
+    if timezone.now() > limit.due_at:
+        raise Conflict(
+            message
+            % {
+                "date": formats.date_format(limit.due_at.astimezone(deadlines.KYIV).date()),
+                "basis": limit.basis,
+            }
+        )
+
+
 def appeal_return(*, appeal_id: int, actor: User, explanation: str) -> Appeal:
     """Law 393/96-ВР art. 5: required content is missing; back to the author within 10 days."""
     explanation = _clean_text(
@@ -335,18 +347,13 @@ def appeal_return(*, appeal_id: int, actor: User, explanation: str) -> Appeal:
             [State.SUBMITTED, State.REGISTERED, State.ASSIGNED],
             _("An appeal that is “%(state)s” can no longer be returned to its author."),
         )
-        limit = deadlines.appeal_return_deadline(appeal.received_at)
-        if timezone.now() > limit.due_at:
-            raise Conflict(
-                _(
-                    "The term for returning it ended on %(date)s (%(basis)s); the appeal must "
-                    "be considered."
-                )
-                % {
-                    "date": formats.date_format(limit.due_at.astimezone(deadlines.KYIV).date()),
-                    "basis": limit.basis,
-                }
-            )
+        _refuse_after(
+            deadlines.appeal_return_deadline(appeal.received_at),
+            _(
+                "The term for returning it ended on %(date)s (%(basis)s); the appeal must "
+                "be considered."
+            ),
+        )
         return _finish(
             appeal,
             actor=actor,
@@ -372,18 +379,13 @@ def appeal_forward(*, appeal_id: int, actor: User, to: str, comment: str = "") -
             [State.SUBMITTED, State.REGISTERED, State.ASSIGNED],
             _("An appeal that is “%(state)s” can no longer be forwarded."),
         )
-        limit = deadlines.appeal_forward_deadline(appeal.received_at)
-        if timezone.now() > limit.due_at:
-            raise Conflict(
-                _(
-                    "The term for forwarding it ended on %(date)s (%(basis)s); the appeal must "
-                    "be considered here."
-                )
-                % {
-                    "date": formats.date_format(limit.due_at.astimezone(deadlines.KYIV).date()),
-                    "basis": limit.basis,
-                }
-            )
+        _refuse_after(
+            deadlines.appeal_forward_deadline(appeal.received_at),
+            _(
+                "The term for forwarding it ended on %(date)s (%(basis)s); the appeal must "
+                "be considered here."
+            ),
+        )
         appeal.forwarded_to = to
         return _finish(
             appeal,
