@@ -70,6 +70,51 @@ class AppealFact(models.Model):
             models.Index(fields=["latitude", "longitude"], name="fact_point"),
             # "Same category, open, nearby" before filing.
             models.Index(fields=["category_id", "status", "latitude"], name="fact_nearby"),
+            # The map's counts the cells do not keep, read from these indexes alone: the days
+            # at the edges of a filing or resolution period that are not whole months, and an
+            # addressee's reports within a period.
+            models.Index(
+                fields=[
+                    "received_on",
+                    "resolved_on",
+                    "latitude",
+                    "longitude",
+                    "category_id",
+                    "district_id",
+                    "status",
+                    "addressee_id",
+                ],
+                condition=Q(is_public=True, kind="problem_report"),
+                name="fact_map_received",
+            ),
+            models.Index(
+                fields=[
+                    "resolved_on",
+                    "received_on",
+                    "latitude",
+                    "longitude",
+                    "category_id",
+                    "district_id",
+                    "status",
+                    "addressee_id",
+                ],
+                condition=Q(is_public=True, kind="problem_report", resolved_on__isnull=False),
+                name="fact_map_resolved",
+            ),
+            models.Index(
+                fields=[
+                    "addressee_id",
+                    "received_on",
+                    "resolved_on",
+                    "latitude",
+                    "longitude",
+                    "category_id",
+                    "district_id",
+                    "status",
+                ],
+                condition=Q(is_public=True, kind="problem_report"),
+                name="fact_map_addressee",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,17 +170,30 @@ class MapCell(models.Model):
     A cell of level L is 360 / 2**(L + 1) degrees wide and high (about 128 screen pixels at
     map zoom L), counted from (-180, -90); a cell of level L holds exactly two by two cells
     of level L + 1. Sums of coordinates give each cluster its centre.
+
+    Each report is counted in a few slices, each answering some filters from its rows alone:
+    by month received (and in all months together, month 0), by addressee (all months), and
+    by month resolved. Filters no slice keeps are counted from the facts' indexes.
     """
 
+    class Slice(models.IntegerChoices):
+        RECEIVED = 0, "received"
+        ADDRESSEE = 1, "addressee"
+        RESOLVED = 2, "resolved"
+
     level = models.PositiveSmallIntegerField()
+    slice = models.PositiveSmallIntegerField(choices=Slice.choices, default=Slice.RECEIVED)
     cx = models.IntegerField()
     cy = models.IntegerField()
     is_public = models.BooleanField()
     category_id = models.PositiveIntegerField(default=0)
     district_id = models.PositiveIntegerField(default=0)
+    # Kept in the addressee slice only; 0 in the others.
+    addressee_id = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices)
     month = models.PositiveIntegerField(
-        help_text="Month received: year * 100 + month; 0 counts all months together."
+        help_text="Month received (or resolved, in the resolved slice): year * 100 + month; "
+        "0 counts all months together."
     )
     count = models.IntegerField(default=0)
     sum_lat = models.FloatField(default=0)
@@ -148,18 +206,25 @@ class MapCell(models.Model):
             models.UniqueConstraint(
                 fields=[
                     "level",
+                    "slice",
                     "cx",
                     "cy",
                     "is_public",
                     "category_id",
                     "district_id",
+                    "addressee_id",
                     "status",
                     "month",
                 ],
                 name="map_cell_key",
             )
         ]
-        indexes = [models.Index(fields=["level", "month", "cy", "cx"], name="map_cell_box")]
+        indexes = [
+            models.Index(
+                fields=["level", "slice", "addressee_id", "month", "cy", "cx"],
+                name="map_cell_box",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.level}:{self.cx}/{self.cy} {self.count}"
