@@ -256,6 +256,14 @@ class Address(models.Model):
     house = models.CharField(_("house"), max_length=20)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
+    district = models.ForeignKey(
+        "core.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="addresses",
+    )
     # Lower-cased "street house", kept by services.address_upsert: SQLite lower-cases only
     # ASCII, so a search for "шевченка" needs the text lower-cased in Python.
     search_text = models.CharField(max_length=240, editable=False, db_index=True)
