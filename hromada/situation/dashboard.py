@@ -193,6 +193,7 @@ def _heat(today: date, kinds) -> list[dict]:
         MapCell.objects.filter(
             level=HEAT_LEVEL,
             slice=MapCell.Slice.RECEIVED,
+            addressee_id=0,
             month__gte=since.year * 100 + since.month,
         )
         .values("cx", "cy")
@@ -256,6 +257,7 @@ def recurring_problems_refresh(*, today: date | None = None) -> int:
         MapCell.objects.filter(
             level=RECURRING_LEVEL,
             slice=MapCell.Slice.RECEIVED,
+            addressee_id=0,
             month__gte=start.year * 100 + start.month,
             count__gt=0,
         )

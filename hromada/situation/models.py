@@ -24,6 +24,10 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.IN_WORK, Status.OVERDUE)
+# What the map's live counts read besides the dates (see AppealFact's fact_map_* indexes).
+MAP_COLUMNS = (
+    "latitude", "longitude", "category_id", "district_id", "status", "addressee_id", "is_public"
+)  # fmt: skip
 
 
 class AppealFact(models.Model):
@@ -70,49 +74,30 @@ class AppealFact(models.Model):
             models.Index(fields=["latitude", "longitude"], name="fact_point"),
             # "Same category, open, nearby" before filing.
             models.Index(fields=["category_id", "status", "latitude"], name="fact_nearby"),
-            # The map's counts the cells do not keep, read from these indexes alone: the days
-            # at the edges of a filing or resolution period that are not whole months, and an
-            # addressee's reports within a period.
+            # The map's counts the cells do not keep, read from these indexes alone (every
+            # column the count reads is in them; SQLite picks them by the leading kind): the
+            # days at the edges of a filing or resolution period that are not whole months,
+            # and an addressee's reports within a period.
             models.Index(
-                fields=[
-                    "received_on",
-                    "resolved_on",
-                    "latitude",
-                    "longitude",
-                    "category_id",
-                    "district_id",
-                    "status",
-                    "addressee_id",
-                ],
-                condition=Q(is_public=True, kind="problem_report"),
+                fields=["kind", "received_on", "resolved_on", *MAP_COLUMNS],
+                condition=Q(is_public=True),
                 name="fact_map_received",
             ),
             models.Index(
-                fields=[
-                    "resolved_on",
-                    "received_on",
-                    "latitude",
-                    "longitude",
-                    "category_id",
-                    "district_id",
-                    "status",
-                    "addressee_id",
-                ],
-                condition=Q(is_public=True, kind="problem_report", resolved_on__isnull=False),
+                fields=["kind", "resolved_on", "received_on", *MAP_COLUMNS],
+                condition=Q(is_public=True),
                 name="fact_map_resolved",
             ),
             models.Index(
                 fields=[
+                    "kind",
                     "addressee_id",
                     "received_on",
                     "resolved_on",
-                    "latitude",
-                    "longitude",
-                    "category_id",
-                    "district_id",
-                    "status",
+                    *MAP_COLUMNS[:-2],
+                    "is_public",
                 ],
-                condition=Q(is_public=True, kind="problem_report"),
+                condition=Q(is_public=True),
                 name="fact_map_addressee",
             ),
         ]
