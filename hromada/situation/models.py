@@ -58,8 +58,10 @@ class AppealFact(models.Model):
         verbose_name_plural = _("appeal figures")
         indexes = [
             # The public map's bounding box: public problem reports only.
+            # Kind first, though the condition fixes it: without statistics SQLite prefers an
+            # index whose leading column the query compares for equality (fact_map_* below).
             models.Index(
-                fields=["latitude", "longitude"],
+                fields=["kind", "latitude", "longitude"],
                 condition=Q(is_public=True, kind="problem_report"),
                 name="fact_public_point",
             ),
