@@ -325,6 +325,8 @@ class Appeal(models.Model):
             models.Index(fields=["addressee", "received_at"], name="appeal_addr_received"),
             models.Index(fields=["received_at"], name="appeal_received"),
             models.Index(fields=["kind", "state"], name="appeal_kind_state"),
+            # The queue's "most supported first" (problem reports the public supports).
+            models.Index(fields=["-support_count", "due_at", "id"], name="appeal_support_due"),
         ]
         constraints = [
             models.CheckConstraint(

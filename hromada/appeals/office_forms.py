@@ -156,6 +156,15 @@ class QueueFilterForm(forms.Form):
     )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Earliest deadline first")),
+            ("support", _("Most supported first")),
+        ],
+        error_messages={"invalid_choice": _("Choose the order from the list.")},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -181,6 +190,7 @@ class QueueFilterForm(forms.Form):
             received_from=data["received_from"],
             received_to=data["received_to"],
             query=data["q"],
+            sort=data["sort"],
         )
 
     @property

@@ -117,10 +117,12 @@ def queue(request):
     if form.is_valid():
         name = form.cleaned_data["queue"] or name
         try:
+            filters = form.filters()
             rows, following = selectors.page_after(
-                selectors.queue(user, name, form.filters()),
+                selectors.queue(user, name, filters),
                 request.GET.get("after", ""),
                 size=QUEUE_PAGE_SIZE,
+                by_support=filters.sort == "support",
             )
         except ApplicationError as exc:
             _add_error(form, exc)
@@ -162,6 +164,7 @@ def queue(request):
             "form": form,
             "queue_name": name,
             "queue_label": selectors.QUEUES[name],
+            "by_support": form.is_valid() and form.cleaned_data["sort"] == "support",
             "tabs": tabs,
             "rows": rows,
             "next_query": next_query,

@@ -99,6 +99,9 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     query: str = ""
+    # "support": the most supported problem reports first (public support raises their
+    # priority), then the earliest deadline; otherwise the earliest deadline first.
+    sort: str = ""
 
 
 def _filtered(appeals: QuerySet[Appeal], filters: Filters) -> QuerySet[Appeal]:
@@ -152,40 +155,57 @@ def queue(
         appeals = appeals.filter(
             state__in=OPEN_STATES, due_at__gte=now, due_at__lt=now + timedelta(days=DUE_SOON_DAYS)
         )
-    appeals = _filtered(appeals, filters or Filters())
-    return appeals.select_related("addressee", "category", "executor").order_by("due_at", "pk")
+    filters = filters or Filters()
+    appeals = _filtered(appeals, filters).select_related("addressee", "category", "executor")
+    if filters.sort == "support":
+        return appeals.order_by("-support_count", "due_at", "pk")
+    return appeals.order_by("due_at", "pk")
 
 
-def encode_cursor(appeal: Appeal) -> str:
-    raw = f"{appeal.due_at.isoformat()}|{appeal.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(appeal: Appeal, *, by_support: bool = False) -> str:
+    raw = f"{appeal.due_at.isoformat()}|{appeal.pk}"
+    if by_support:
+        raw = f"{appeal.support_count}|{raw}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def decode_cursor(cursor: str, *, by_support: bool = False) -> tuple[int, datetime, int]:
+    """(supporters, deadline, id) of the last row of the page before; supporters are 0 for
+    the order by deadline."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        due, pk = raw.split("|")
+        parts = raw.split("|")
+        support = int(parts.pop(0)) if by_support else 0
+        due, pk = parts
         due_at = parse_datetime(due)
-        if due_at is None:
+        if due_at is None or support < 0:
             raise ValueError(due)
-        return due_at, int(pk)
+        return support, due_at, int(pk)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed(_("The page address is not valid."), field="after") from exc
 
 
 def page_after(
-    appeals: QuerySet[Appeal], cursor: str = "", size: int = PAGE_SIZE
+    appeals: QuerySet[Appeal], cursor: str = "", size: int = PAGE_SIZE, *, by_support: bool = False
 ) -> tuple[list[Appeal], str]:
-    """Keyset pagination over (due_at, id): the same cost on page 1 and page 20,000."""
+    """Keyset pagination over (due_at, id), or (supporters descending, due_at, id) for the
+    most supported first: the same cost on page 1 and page 20,000."""
     if cursor:
-        due_at, pk = decode_cursor(cursor)
-        # The redundant due_at >= bound lets the database seek into the (due_at, id) index
-        # instead of reading it from the start and filtering the OR.
-        appeals = appeals.filter(due_at__gte=due_at).filter(
-            Q(due_at__gt=due_at) | Q(due_at=due_at, pk__gt=pk)
-        )
+        support, due_at, pk = decode_cursor(cursor, by_support=by_support)
+        after = Q(due_at__gt=due_at) | Q(due_at=due_at, pk__gt=pk)
+        if by_support:
+            # The redundant bound lets the database seek into the (supporters, due_at, id)
+            # index instead of reading it from the start and filtering the OR.
+            appeals = appeals.filter(support_count__lte=support).filter(
+                Q(support_count__lt=support) | (Q(support_count=support) & after)
+            )
+        else:
+            # The same for the (due_at, id) index.
+            appeals = appeals.filter(due_at__gte=due_at).filter(after)
     rows = list(appeals[: size + 1])
-    following = encode_cursor(rows[size - 1]) if len(rows) > size else ""
+    following = ""
+    if len(rows) > size:
+        following = encode_cursor(rows[size - 1], by_support=by_support)
     return rows[:size], following
 
 

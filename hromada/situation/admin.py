@@ -21,6 +21,7 @@ from hromada.situation.models import (
     Work,
     Yard,
 )
+from hromada.situation.widgets import GeometryMapWidget
 
 
 @admin.register(Address)
@@ -127,6 +128,11 @@ class LayerTypeAdmin(admin.ModelAdmin):
 
 class BoxedAdmin(admin.ModelAdmin):
     exclude = ("min_lat", "max_lat", "min_lon", "max_lon")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "geometry":
+            kwargs["widget"] = GeometryMapWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         self.save_with_service(request, obj)

@@ -190,7 +190,12 @@ def _heat(today: date, kinds) -> list[dict]:
     since = today - timedelta(days=HEAT_DAYS)
     size = cell_size(HEAT_LEVEL)
     rows = (
-        MapCell.objects.filter(level=HEAT_LEVEL, month__gte=since.year * 100 + since.month)
+        MapCell.objects.filter(
+            level=HEAT_LEVEL,
+            slice=MapCell.Slice.RECEIVED,
+            addressee_id=0,
+            month__gte=since.year * 100 + since.month,
+        )
         .values("cx", "cy")
         .annotate(n=Sum("count"))
         .filter(n__gt=0)
@@ -250,7 +255,11 @@ def recurring_problems_refresh(*, today: date | None = None) -> int:
     start = _month_start(today, RECURRING_MONTHS - 1)
     rows = (
         MapCell.objects.filter(
-            level=RECURRING_LEVEL, month__gte=start.year * 100 + start.month, count__gt=0
+            level=RECURRING_LEVEL,
+            slice=MapCell.Slice.RECEIVED,
+            addressee_id=0,
+            month__gte=start.year * 100 + start.month,
+            count__gt=0,
         )
         .values("cx", "cy", "category_id")
         .annotate(

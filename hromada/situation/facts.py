@@ -57,6 +57,12 @@ FACT_FIELDS = (
 )
 
 
+# What the rebuild groups the facts by, per level and slice: a MapCell's key.
+CELL_GROUP = (
+    "g_cx", "g_cy", "is_public", "category_id", "district_id", "g_addressee", "status", "g_month"
+)  # fmt: skip
+
+
 def cell_size(level: int) -> float:
     return 360 / 2 ** (level + 1)
 
@@ -145,21 +151,32 @@ def _contributions(fact: AppealFact, sign: int, changes: dict) -> None:
     ] += sign
     if fact.kind != Kind.PROBLEM_REPORT or fact.latitude is None:
         return
-    month = day.year * 100 + day.month
+    received = day.year * 100 + day.month
+    # (slice, addressee, month) of the rows this report is counted in, at every level.
+    slices = [
+        (MapCell.Slice.RECEIVED, 0, received),
+        (MapCell.Slice.RECEIVED, 0, ALL_MONTHS),
+        (MapCell.Slice.ADDRESSEE, fact.addressee_id, ALL_MONTHS),
+    ]
+    if fact.resolved_on is not None:
+        resolved = fact.resolved_on.year * 100 + fact.resolved_on.month
+        slices.append((MapCell.Slice.RESOLVED, 0, resolved))
     for level in LEVELS:
         cx, cy = cell_of(level, lat=fact.latitude, lon=fact.longitude)
-        key = (
-            "map_cell",
-            ("level", level),
-            ("cx", cx),
-            ("cy", cy),
-            ("is_public", fact.is_public),
-            ("category_id", fact.category_id),
-            ("district_id", fact.district_id),
-            ("status", fact.status),
-            ("month", month),
-        )
-        for cell in (key, (*key[:-1], ("month", ALL_MONTHS))):
+        for part, addressee, month in slices:
+            cell = (
+                "map_cell",
+                ("level", level),
+                ("slice", int(part)),
+                ("cx", cx),
+                ("cy", cy),
+                ("is_public", fact.is_public),
+                ("category_id", fact.category_id),
+                ("district_id", fact.district_id),
+                ("addressee_id", addressee),
+                ("status", fact.status),
+                ("month", month),
+            )
             changes[cell]["count"] += sign
             changes[cell]["sum_lat"] += sign * fact.latitude
             changes[cell]["sum_lon"] += sign * fact.longitude
@@ -292,56 +309,52 @@ def counts_rebuild() -> None:
         ),
     )
     points = facts.filter(kind=Kind.PROBLEM_REPORT, latitude__isnull=False)
-    month = ExtractYear("received_on") * 100 + ExtractMonth("received_on")
+    received = ExtractYear("received_on") * 100 + ExtractMonth("received_on")
+    resolved = ExtractYear("resolved_on") * 100 + ExtractMonth("resolved_on")
+    zero = Value(0, output_field=IntegerField())
+    slices = (
+        (MapCell.Slice.RECEIVED, points, zero, received),
+        (MapCell.Slice.RECEIVED, points, zero, Value(ALL_MONTHS, output_field=IntegerField())),
+        (
+            MapCell.Slice.ADDRESSEE,
+            points,
+            F("addressee_id"),
+            Value(ALL_MONTHS, output_field=IntegerField()),
+        ),
+        (MapCell.Slice.RESOLVED, points.filter(resolved_on__isnull=False), zero, resolved),
+    )
     names = (
-        "level", "cx", "cy", "is_public", "category_id", "district_id", "status", "month",
-        "count", "sum_lat", "sum_lon",
+        "level", "slice", "cx", "cy", "is_public", "category_id", "district_id",
+        "addressee_id", "status", "month", "count", "sum_lat", "sum_lon",
     )  # fmt: skip
     for level in LEVELS:
         size = cell_size(level)
-        grouped = (
-            points.annotate(
-                g_cx=Cast(Floor((F("longitude") + 180.0) / size), output_field=IntegerField()),
-                g_cy=Cast(Floor((F("latitude") + 90.0) / size), output_field=IntegerField()),
-                g_month=month,
+        for part, rows, addressee, month in slices:
+            grouped = (
+                rows.annotate(
+                    g_cx=Cast(Floor((F("longitude") + 180.0) / size), output_field=IntegerField()),
+                    g_cy=Cast(Floor((F("latitude") + 90.0) / size), output_field=IntegerField()),
+                    g_addressee=addressee,
+                    g_month=month,
+                )
+                .values(*CELL_GROUP)
+                .annotate(
+                    x_level=Value(level, output_field=IntegerField()),
+                    x_slice=Value(int(part), output_field=IntegerField()),
+                    x_cx=F("g_cx"),
+                    x_cy=F("g_cy"),
+                    x_is_public=F("is_public"),
+                    x_category_id=F("category_id"),
+                    x_district_id=F("district_id"),
+                    x_addressee_id=F("g_addressee"),
+                    x_status=F("status"),
+                    x_month=F("g_month"),
+                    x_count=Count("pk"),
+                    x_sum_lat=Sum("latitude"),
+                    x_sum_lon=Sum("longitude"),
+                )
             )
-            .values("g_cx", "g_cy", "is_public", "category_id", "district_id", "status", "g_month")
-            .annotate(
-                x_level=Value(level, output_field=IntegerField()),
-                x_cx=F("g_cx"),
-                x_cy=F("g_cy"),
-                x_is_public=F("is_public"),
-                x_category_id=F("category_id"),
-                x_district_id=F("district_id"),
-                x_status=F("status"),
-                x_month=F("g_month"),
-                x_count=Count("pk"),
-                x_sum_lat=Sum("latitude"),
-                x_sum_lon=Sum("longitude"),
-            )
-        )
-        _insert_select(MapCell, dict.fromkeys(names), grouped)
-        all_months = (
-            points.annotate(
-                g_cx=Cast(Floor((F("longitude") + 180.0) / size), output_field=IntegerField()),
-                g_cy=Cast(Floor((F("latitude") + 90.0) / size), output_field=IntegerField()),
-            )
-            .values("g_cx", "g_cy", "is_public", "category_id", "district_id", "status")
-            .annotate(
-                x_level=Value(level, output_field=IntegerField()),
-                x_cx=F("g_cx"),
-                x_cy=F("g_cy"),
-                x_is_public=F("is_public"),
-                x_category_id=F("category_id"),
-                x_district_id=F("district_id"),
-                x_status=F("status"),
-                x_month=Value(ALL_MONTHS, output_field=IntegerField()),
-                x_count=Count("pk"),
-                x_sum_lat=Sum("latitude"),
-                x_sum_lon=Sum("longitude"),
-            )
-        )
-        _insert_select(MapCell, dict.fromkeys(names), all_months)
+            _insert_select(MapCell, dict.fromkeys(names), grouped)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (AppealFact, DailyCount, DailyTotal, MapCell):

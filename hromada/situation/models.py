@@ -24,6 +24,10 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.IN_WORK, Status.OVERDUE)
+# What the map's live counts read besides the dates (see AppealFact's fact_map_* indexes).
+MAP_COLUMNS = (
+    "latitude", "longitude", "category_id", "district_id", "status", "addressee_id", "is_public"
+)  # fmt: skip
 
 
 class AppealFact(models.Model):
@@ -54,8 +58,10 @@ class AppealFact(models.Model):
         verbose_name_plural = _("appeal figures")
         indexes = [
             # The public map's bounding box: public problem reports only.
+            # Kind first, though the condition fixes it: without statistics SQLite prefers an
+            # index whose leading column the query compares for equality (fact_map_* below).
             models.Index(
-                fields=["latitude", "longitude"],
+                fields=["kind", "latitude", "longitude"],
                 condition=Q(is_public=True, kind="problem_report"),
                 name="fact_public_point",
             ),
@@ -70,6 +76,32 @@ class AppealFact(models.Model):
             models.Index(fields=["latitude", "longitude"], name="fact_point"),
             # "Same category, open, nearby" before filing.
             models.Index(fields=["category_id", "status", "latitude"], name="fact_nearby"),
+            # The map's counts the cells do not keep, read from these indexes alone (every
+            # column the count reads is in them; SQLite picks them by the leading kind): the
+            # days at the edges of a filing or resolution period that are not whole months,
+            # and an addressee's reports within a period.
+            models.Index(
+                fields=["kind", "received_on", "resolved_on", *MAP_COLUMNS],
+                condition=Q(is_public=True),
+                name="fact_map_received",
+            ),
+            models.Index(
+                fields=["kind", "resolved_on", "received_on", *MAP_COLUMNS],
+                condition=Q(is_public=True),
+                name="fact_map_resolved",
+            ),
+            models.Index(
+                fields=[
+                    "kind",
+                    "addressee_id",
+                    "received_on",
+                    "resolved_on",
+                    *MAP_COLUMNS[:-2],
+                    "is_public",
+                ],
+                condition=Q(is_public=True),
+                name="fact_map_addressee",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,17 +157,30 @@ class MapCell(models.Model):
     A cell of level L is 360 / 2**(L + 1) degrees wide and high (about 128 screen pixels at
     map zoom L), counted from (-180, -90); a cell of level L holds exactly two by two cells
     of level L + 1. Sums of coordinates give each cluster its centre.
+
+    Each report is counted in a few slices, each answering some filters from its rows alone:
+    by month received (and in all months together, month 0), by addressee (all months), and
+    by month resolved. Filters no slice keeps are counted from the facts' indexes.
     """
 
+    class Slice(models.IntegerChoices):
+        RECEIVED = 0, "received"
+        ADDRESSEE = 1, "addressee"
+        RESOLVED = 2, "resolved"
+
     level = models.PositiveSmallIntegerField()
+    slice = models.PositiveSmallIntegerField(choices=Slice.choices, default=Slice.RECEIVED)
     cx = models.IntegerField()
     cy = models.IntegerField()
     is_public = models.BooleanField()
     category_id = models.PositiveIntegerField(default=0)
     district_id = models.PositiveIntegerField(default=0)
+    # Kept in the addressee slice only; 0 in the others.
+    addressee_id = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices)
     month = models.PositiveIntegerField(
-        help_text="Month received: year * 100 + month; 0 counts all months together."
+        help_text="Month received (or resolved, in the resolved slice): year * 100 + month; "
+        "0 counts all months together."
     )
     count = models.IntegerField(default=0)
     sum_lat = models.FloatField(default=0)
@@ -148,18 +193,25 @@ class MapCell(models.Model):
             models.UniqueConstraint(
                 fields=[
                     "level",
+                    "slice",
                     "cx",
                     "cy",
                     "is_public",
                     "category_id",
                     "district_id",
+                    "addressee_id",
                     "status",
                     "month",
                 ],
                 name="map_cell_key",
             )
         ]
-        indexes = [models.Index(fields=["level", "month", "cy", "cx"], name="map_cell_box")]
+        indexes = [
+            models.Index(
+                fields=["level", "slice", "addressee_id", "month", "cy", "cx"],
+                name="map_cell_box",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.level}:{self.cx}/{self.cy} {self.count}"
@@ -191,6 +243,14 @@ class Address(models.Model):
     house = models.CharField(_("house"), max_length=20)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
+    district = models.ForeignKey(
+        "core.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="addresses",
+    )
     # Lower-cased "street house", kept by services.address_upsert: SQLite lower-cases only
     # ASCII, so a search for "шевченка" needs the text lower-cased in Python.
     search_text = models.CharField(max_length=240, editable=False, db_index=True)

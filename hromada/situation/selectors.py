@@ -7,10 +7,12 @@ appeal in the lists behind its figures, still without personal data.
 
 import calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import Count, F, IntegerField, Sum
+from django.db.models.functions import Cast, Floor
 from django.urls import reverse
 
 from hromada.appeals.models import Appeal, Attachment, Category, Event, Kind
@@ -142,23 +144,37 @@ def _month(day) -> int:
     return day.year * 100 + day.month
 
 
-def _months_exact(filters: ReportFilters) -> bool:
-    """Whether the filing dates cover whole months, as the pre-counted cells do."""
-    start, end = filters.received_from, filters.received_to
-    if start is not None and start.day != 1:
-        return False
-    return end is None or end.day == calendar.monthrange(end.year, end.month)[1]
-
-
 def _uses_cells(filters: ReportFilters, zoom: int) -> bool:
-    return (
-        zoom <= FINEST_CELL_ZOOM
-        and not filters.bbox
-        and filters.addressee is None
-        and filters.resolved_from is None
-        and filters.resolved_to is None
-        and _months_exact(filters)
-    )
+    return zoom <= FINEST_CELL_ZOOM and not filters.bbox
+
+
+@dataclass(frozen=True)
+class Period:
+    """A filter's days split into whole months, which the cells count, and the days at its
+    edges, which the facts' indexes count. ``months`` is None when no whole month is inside;
+    either of its bounds (first and last day) is None when the filter leaves that side open."""
+
+    months: tuple[date | None, date | None] | None
+    edges: tuple[tuple[date, date], ...]
+
+
+def split_period(start: date | None, end: date | None) -> Period:
+    first = start if start is None or start.day == 1 else _next_month(start)
+    last = end
+    if end is not None and end.day != calendar.monthrange(end.year, end.month)[1]:
+        last = end.replace(day=1) - timedelta(days=1)
+    if first is not None and last is not None and first > last:
+        return Period(months=None, edges=((start, end),))
+    edges = []
+    if start is not None and first != start:
+        edges.append((start, first - timedelta(days=1)))
+    if end is not None and last != end:
+        edges.append((last + timedelta(days=1), end))
+    return Period(months=(first, last), edges=tuple(edges))
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def map_features(*, filters: ReportFilters, box: Box, zoom: int) -> dict:
@@ -166,7 +182,8 @@ def map_features(*, filters: ReportFilters, box: Box, zoom: int) -> dict:
     zoom = max(0, min(int(zoom), 22))
     limit = settings.SITUATION_MAP_POINTS_MAX
     if _uses_cells(filters, zoom):
-        clusters = _clusters_from_cells(filters, box, max(zoom, min(LEVELS)))
+        counted = clusters_counted(filters, box, max(zoom, min(LEVELS)))
+        clusters = [(n, slat / n, slon / n) for n, slat, slon in counted.values() if n > 0]
         if sum(n for n, _lat, _lon in clusters) > limit:
             return _collection(_cluster_features(clusters), clustered=True)
     facts = filter_facts(public_facts(), filters).filter(
@@ -177,58 +194,143 @@ def map_features(*, filters: ReportFilters, box: Box, zoom: int) -> dict:
     )
     if len(points) <= limit:
         return _collection(_point_features(points), clustered=False)
-    return _collection(_cluster_features(_clusters_from_facts(facts, zoom + 1)), clustered=True)
+    counted = _cells_from_facts(facts, zoom + 1)
+    clusters = [(n, slat / n, slon / n) for n, slat, slon in counted.values()]
+    return _collection(_cluster_features(clusters), clustered=True)
 
 
-def _clusters_from_cells(filters: ReportFilters, box: Box, level: int):
-    size = cell_size(level)
-    cells = MapCell.objects.filter(
-        level=level,
+@dataclass(frozen=True)
+class CellRange:
+    level: int
+    west: int
+    east: int
+    south: int
+    north: int
+
+    @classmethod
+    def covering(cls, box: Box, level: int) -> "CellRange":
+        size = cell_size(level)
+        return cls(
+            level=level,
+            west=math.floor((box.west + 180) / size),
+            east=math.floor((box.east + 180) / size),
+            south=math.floor((box.south + 90) / size),
+            north=math.floor((box.north + 90) / size),
+        )
+
+    def facts(self, facts):
+        """Facts within these cells (a little more: the caller keeps the cells' own)."""
+        size, margin = cell_size(self.level), 1e-9
+        return facts.filter(
+            latitude__range=(self.south * size - 90 - margin, (self.north + 1) * size - 90),
+            longitude__range=(self.west * size - 180 - margin, (self.east + 1) * size - 180),
+        )
+
+    def __contains__(self, cell: tuple[int, int]) -> bool:
+        return self.west <= cell[0] <= self.east and self.south <= cell[1] <= self.north
+
+
+def clusters_counted(filters: ReportFilters, box: Box, level: int) -> dict:
+    """Public reports per cell of ``level`` over the box: {(cx, cy): [count, Σlat, Σlon]}.
+
+    Read from the slice of pre-counted cells that keeps the filters, plus the days at the
+    edges of a period that are not whole months, counted from the facts' narrow indexes.
+    Filters no slice keeps together (an addressee with dates, filing with resolution dates)
+    are counted from those indexes alone: an addressee's or a period's reports, not the city's.
+    """
+    cells = CellRange.covering(box, level)
+    received = filters.received_from or filters.received_to
+    resolved = filters.resolved_from or filters.resolved_to
+    if filters.addressee and not received and not resolved:
+        return _from_cells(filters, cells, MapCell.Slice.ADDRESSEE, addressee=filters.addressee)
+    if filters.addressee or (received and resolved):
+        return _live(filters, cells)
+    if resolved:
+        period = split_period(filters.resolved_from, filters.resolved_to)
+        counted = _from_cells(filters, cells, MapCell.Slice.RESOLVED, months=period)
+        for first, last in period.edges:
+            edge = replace(filters, resolved_from=first, resolved_to=last)
+            _add(counted, _live(edge, cells))
+        return counted
+    period = split_period(filters.received_from, filters.received_to)
+    counted = _from_cells(filters, cells, MapCell.Slice.RECEIVED, months=period)
+    for first, last in period.edges:
+        _add(counted, _live(replace(filters, received_from=first, received_to=last), cells))
+    return counted
+
+
+def _add(counted: dict, more: dict) -> None:
+    for cell, (n, slat, slon) in more.items():
+        total = counted.setdefault(cell, [0, 0.0, 0.0])
+        total[0] += n
+        total[1] += slat
+        total[2] += slon
+
+
+def _from_cells(
+    filters: ReportFilters,
+    cells: CellRange,
+    part: int,
+    *,
+    addressee: int = 0,
+    months: Period | None = None,
+) -> dict:
+    if months is not None and months.months is None:
+        return {}
+    rows = MapCell.objects.filter(
+        level=cells.level,
+        slice=part,
+        addressee_id=addressee,
         is_public=True,
-        cx__gte=math.floor((box.west + 180) / size),
-        cx__lte=math.floor((box.east + 180) / size),
-        cy__gte=math.floor((box.south + 90) / size),
-        cy__lte=math.floor((box.north + 90) / size),
+        cx__gte=cells.west,
+        cx__lte=cells.east,
+        cy__gte=cells.south,
+        cy__lte=cells.north,
     )
     if filters.categories:
-        cells = cells.filter(category_id__in=filters.categories)
+        rows = rows.filter(category_id__in=filters.categories)
     if filters.statuses:
-        cells = cells.filter(status__in=filters.statuses)
+        rows = rows.filter(status__in=filters.statuses)
     if filters.districts:
-        cells = cells.filter(district_id__in=filters.districts)
-    if filters.received_from or filters.received_to:
-        cells = cells.filter(month__gt=ALL_MONTHS)
-        if filters.received_from:
-            cells = cells.filter(month__gte=_month(filters.received_from))
-        if filters.received_to:
-            cells = cells.filter(month__lte=_month(filters.received_to))
+        rows = rows.filter(district_id__in=filters.districts)
+    first, last = months.months if months is not None else (None, None)
+    if months is None or (first is None and last is None and part == MapCell.Slice.RECEIVED):
+        rows = rows.filter(month=ALL_MONTHS)
     else:
-        cells = cells.filter(month=ALL_MONTHS)
-    rows = (
-        cells.values("cx", "cy")
+        rows = rows.filter(month__gt=ALL_MONTHS)
+        if first is not None:
+            rows = rows.filter(month__gte=_month(first))
+        if last is not None:
+            rows = rows.filter(month__lte=_month(last))
+    grouped = (
+        rows.values("cx", "cy")
         .annotate(n=Sum("count"), slat=Sum("sum_lat"), slon=Sum("sum_lon"))
-        .filter(n__gt=0)
         .order_by()
     )
-    return [(row["n"], row["slat"] / row["n"], row["slon"] / row["n"]) for row in rows]
+    return {(row["cx"], row["cy"]): [row["n"], row["slat"], row["slon"]] for row in grouped}
 
 
-def _clusters_from_facts(facts, level: int):
-    """Cells computed on the fly, for filters the pre-counted cells do not keep."""
-    from django.db.models import Count, FloatField
-    from django.db.models.functions import Cast, Floor
+def _live(filters: ReportFilters, cells: CellRange) -> dict:
+    facts = cells.facts(filter_facts(public_facts(), filters))
+    return {
+        cell: sums for cell, sums in _cells_from_facts(facts, cells.level).items() if cell in cells
+    }
 
+
+def _cells_from_facts(facts, level: int) -> dict:
+    """Cells counted on the fly: {(cx, cy): [count, Σlat, Σlon]}."""
     size = cell_size(level)
     rows = (
         facts.annotate(
-            gx=Cast(Floor((F("longitude") + 180.0) / size), output_field=FloatField()),
-            gy=Cast(Floor((F("latitude") + 90.0) / size), output_field=FloatField()),
+            gx=Cast(Floor((F("longitude") + 180.0) / size), output_field=IntegerField()),
+            gy=Cast(Floor((F("latitude") + 90.0) / size), output_field=IntegerField()),
         )
         .values("gx", "gy")
-        .annotate(n=Count("pk"), slat=Sum("latitude"), slon=Sum("longitude"))
+        # COUNT(*), not of the key: the fact_map_* indexes hold every column read.
+        .annotate(n=Count("*"), slat=Sum("latitude"), slon=Sum("longitude"))
         .order_by()
     )
-    return [(row["n"], row["slat"] / row["n"], row["slon"] / row["n"]) for row in rows]
+    return {(int(row["gx"]), int(row["gy"])): [row["n"], row["slat"], row["slon"]] for row in rows}
 
 
 def _cluster_features(clusters) -> list[dict]:

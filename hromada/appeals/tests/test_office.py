@@ -15,7 +15,7 @@ from hromada.accounts.roles import Role
 from hromada.accounts.tests.factories import UserFactory, log_in_with_totp
 from hromada.appeals import office_views, services
 from hromada.appeals.models import Appeal, CallBack, Channel, Event, Kind, State
-from hromada.appeals.tests.factories import pdf, png, staff_of, submit
+from hromada.appeals.tests.factories import INSIDE, district, pdf, png, staff_of, submit
 from hromada.core.deadlines import KYIV
 from hromada.directory.tests.factories import AddresseeFactory
 
@@ -240,6 +240,48 @@ class TestQueue:
                 address = ""
         assert pages == 3
         assert seen == numbers  # earliest deadline first, each once
+
+    def test_the_most_supported_come_first_page_by_page(self, operator, addressee, monkeypatch):
+        monkeypatch.setattr(office_views, "QUEUE_PAGE_SIZE", 2)
+        district()
+        start = timezone.now() - timedelta(days=5)
+        appeals = []
+        for day, supporters in enumerate([0, 3, 1, 3, 0]):
+            with time_machine.travel(start + timedelta(days=day)):
+                appeal = submit(addressee=addressee, kind=Kind.PROBLEM_REPORT, **INSIDE)
+            Appeal.objects.filter(pk=appeal.pk).update(support_count=supporters)
+            appeals.append(appeal)
+        client = signed_in(operator)
+        address = url("office_queue") + "?queue=all&sort=support"
+        seen, pages = [], 0
+        while address:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(address)
+            html = page_text(response)
+            sql = " ".join(q["sql"].upper() for q in queries.captured_queries)
+            assert "COUNT(" not in sql and " OFFSET " not in sql
+            # The rows in the order the page shows them.
+            seen += sorted(
+                (a for a in appeals if a.number in html), key=lambda a: html.index(a.number)
+            )
+            pages += 1
+            marker = 'rel="next"'
+            if marker in html:
+                href = html.split(marker)[0].rsplit('href="', 1)[1].split('"')[0]
+                assert "sort=support" in href and "after=" in href
+                address = url("office_queue") + href.replace("&amp;", "&")
+            else:
+                address = ""
+        assert pages == 3
+        # Most supported first; among equals the earliest deadline.
+        assert seen == [appeals[1], appeals[3], appeals[2], appeals[0], appeals[4]]
+        first = page_text(client.get(url("office_queue") + "?queue=all&sort=support"))
+        assert "3 supporters" in first and "most supported first" in first
+        # A cursor of the deadline order is not one of this order.
+        bad = client.get(url("office_queue") + "?queue=all&sort=support&after=bm9uZQ")
+        assert bad.status_code == 400 and "The page address is not valid." in page_text(bad)
+        wrong = client.get(url("office_queue") + "?queue=all&sort=loudest")
+        assert wrong.status_code == 400 and "Choose the order from the list." in page_text(wrong)
 
     def test_statistics_of_my_addressee(self, addressee, head, executor):
         answered = submit(addressee=addressee)

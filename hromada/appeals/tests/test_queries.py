@@ -37,6 +37,7 @@ def queries_for(client, path) -> int:
         "/office/appeals/?queue=all",
         "/office/appeals/?queue=addressee",
         "/office/appeals/?queue=all&q=ліхтар",
+        "/office/appeals/?queue=all&sort=support",
         "/api/v1/appeals/queues/all",
     ],
 )

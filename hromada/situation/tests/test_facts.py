@@ -13,7 +13,9 @@ from hromada.situation.models import AppealFact, DailyCount, DailyTotal, MapCell
 from hromada.situation.tests.factories import report
 
 pytestmark = pytest.mark.django_db
-CELL_FIELDS = ("level", "cx", "cy", "is_public", "category_id", "status", "month")
+CELL_FIELDS = (
+    "level", "slice", "cx", "cy", "is_public", "category_id", "addressee_id", "status", "month"
+)  # fmt: skip
 
 
 def snapshot():
@@ -45,8 +47,10 @@ def test_a_report_is_counted_once_at_intake(centre):
     fact = AppealFact.objects.get(pk=appeal.pk)
     assert (fact.status, fact.is_public, fact.district_id) == (Status.NEW, True, centre.pk)
     assert DailyTotal.objects.get(kind=Kind.PROBLEM_REPORT, status=Status.NEW).count == 1
-    # Each level counts it twice: in its month, and in all months together.
-    assert MapCell.objects.filter(count=1).count() == 2 * len(LEVELS)
+    # Each level counts it three times: in its month, in all months together, and by its
+    # addressee; not yet by the month it was resolved in.
+    assert MapCell.objects.filter(count=1).count() == 3 * len(LEVELS)
+    assert not MapCell.objects.filter(slice=MapCell.Slice.RESOLVED).exists()
 
 
 def test_counts_move_with_the_lifecycle_and_match_a_rebuild(centre):
