@@ -62,15 +62,21 @@ def seed(total: int, out: str) -> None:
     end = now - timedelta(days=730)
     start = end - timedelta(days=30)
     ids = list(public.order_by("?").values_list("pk", flat=True)[:50])
+    recent = now - timedelta(days=90)
+    # The selector's own queries, as the views run them (Filters as _filters builds them).
+    categories = dict(selectors.services().values_list("slug", "pk"))
+    filters = {
+        "default": selectors.Filters(start=recent),
+        "service_open": selectors.Filters(
+            categories=[categories["lighting"]], start=recent, statuses=["open"]
+        ),
+        "range_service": selectors.Filters(
+            categories=[categories["roads"], categories["lighting"]], start=start, end=end
+        ),
+        "closed_page3": selectors.Filters(start=recent, statuses=["closed"]),
+    }
     plans = {
-        "default": selectors.public_requests()
-        .filter(received_at__gte=now - timedelta(days=90))
-        .order_by("-received_at", "-pk")[:1000]
-        .explain(),
-        "range_service": selectors.public_requests()
-        .filter(category__slug__in=["roads", "lighting"], received_at__range=(start, end))
-        .order_by("-received_at", "-pk")[:1000]
-        .explain(),
+        name: selectors.requests_queryset(value)[:1000].explain() for name, value in filters.items()
     }
     with open(out, "w") as handle:
         json.dump(

@@ -325,6 +325,10 @@ class Appeal(models.Model):
             models.Index(fields=["addressee", "received_at"], name="appeal_addr_received"),
             models.Index(fields=["received_at"], name="appeal_received"),
             models.Index(fields=["kind", "state"], name="appeal_kind_state"),
+            # Open311's public requests, newest first, within a period (GET requests.json).
+            models.Index(
+                fields=["kind", "is_public", "received_at", "id"], name="appeal_public_received"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
