@@ -80,8 +80,12 @@ def requests_queryset(filters: Filters) -> QuerySet:
     """Public requests, newest first: walks the appeal_public_received index backwards."""
     appeals = public_requests()
     if filters.ids is not None:
-        # The standard: a list of ids overrides every other filter.
-        appeals = appeals.filter(pk__in=filters.ids)
+        # The standard: a list of ids overrides every other filter. The ids are looked up by
+        # primary key alone and the public ones kept here: with kind in the same WHERE,
+        # SQLite walked the public index (400,000 entries at a million appeals) instead.
+        found = Appeal.objects.filter(pk__in=filters.ids).values_list("pk", "kind", "is_public")
+        public = [pk for pk, kind, shown in found if kind == Kind.PROBLEM_REPORT and shown]
+        appeals = Appeal.objects.filter(pk__in=public)
     else:
         if filters.categories:
             appeals = appeals.filter(category_id__in=filters.categories)
