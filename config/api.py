@@ -26,7 +26,10 @@ api = HromadaAPI(
         "`Authorization: Bearer <key>` (a JSON API key an administrator issues); the site's "
         "own pages use the session with its CSRF token. Each key and each client address is "
         "limited to so many requests a minute (HTTP 429 with Retry-After). Every refusal has "
-        'one shape: `{"error": {"code", "message", "details"?}}`.'
+        'one shape: `{"error": {"code", "message", "details"?}}`. Every paged list takes '
+        "`limit` and `cursor` (the previous answer's `next_cursor`) and answers "
+        '`{"items": [...], "next_cursor": ..., "has_more": ...}`; filters are plain query '
+        "parameters named as on the site's pages. Short reference lists come whole, as arrays."
     ),
     urls_namespace="api",
     auth=[ApiKeyAuth(), SessionAuth()],

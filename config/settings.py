@@ -337,6 +337,11 @@ OPEN311_KEY_SERVICE = os.environ.get(
 OPEN311_CHANGESET = datetime.fromisoformat(
     os.environ.get("OPEN311_CHANGESET", "2026-12-05T00:00:00+00:00")
 )
+# A request's media_url is fetched in the background: at most this long and this large (the
+# appeals' photo limit); addresses on private networks only where a test or a closed
+# network needs it (else a partner could make the server read the council's own network).
+OPEN311_MEDIA_TIMEOUT_SECONDS = float(os.environ.get("OPEN311_MEDIA_TIMEOUT_SECONDS", "10"))
+OPEN311_MEDIA_ALLOW_PRIVATE = env_bool("OPEN311_MEDIA_ALLOW_PRIVATE", False)
 
 # --- Logging: one JSON object per line on stdout, each with the request id ------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

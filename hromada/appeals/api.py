@@ -20,6 +20,7 @@ from hromada.appeals.schemas import (
     AnswerIn,
     AppealIn,
     AppealOut,
+    AppealQueueOut,
     AssignIn,
     CallBackIn,
     CategoryOut,
@@ -35,7 +36,6 @@ from hromada.appeals.schemas import (
     MineOut,
     NotConsiderIn,
     QueueFilters,
-    QueueOut,
     RatedOut,
     RatingIn,
     RegisterIn,
@@ -46,6 +46,7 @@ from hromada.appeals.schemas import (
 from hromada.core import deadlines
 from hromada.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hromada.core.models import District
+from hromada.core.pagination import PageQuery, offset_page
 from hromada.directory.models import Addressee
 
 router = Router(tags=["appeals"])
@@ -336,18 +337,10 @@ def submit_with_files(request, payload: AppealIn, files: File[list[UploadedFile]
 @router.get(
     "/mine", response=answers(200, MineOut), summary="The signed-in person's appeals, newest first"
 )
-def mine(
-    request,
-    limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0, le=1_000_000),
-):
+def mine(request, page: Query[PageQuery]):
     appeals = selectors.appeals_of_author(request.auth)
-    return {
-        "count": appeals.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_line(a) for a in appeals[offset : offset + limit]],
-    }
+    rows, more = offset_page(appeals, cursor=page.cursor, limit=page.limit)
+    return {"count": appeals.count(), "items": [_line(a) for a in rows], **more}
 
 
 @router.get(
@@ -476,11 +469,11 @@ def _filters(query: QueueFilters) -> selectors.Filters:
 
 @router.get(
     "/queues/{name}",
-    response=answers(200, QueueOut),
+    response=answers(200, AppealQueueOut),
     tags=BACK_OFFICE,
     summary="A back-office queue, earliest deadline first",
     description=(
-        "Queues: " + ", ".join(selectors.QUEUES) + ". Keyset pages: pass `next` as `after`."
+        "Queues: " + ", ".join(selectors.QUEUES) + ". Keyset pages: pass `next_cursor` as `cursor`."
     ),
 )
 def queue(
@@ -494,7 +487,10 @@ def queue(
     if not user.has_perm("appeals.use_back_office"):
         raise PermissionDenied(_("The back office is for staff."))
     appeals = selectors.queue(user, name, _filters(query))
-    rows, following = selectors.page_after(appeals, query.after, size=query.limit)
+    try:
+        rows, following = selectors.page_after(appeals, query.cursor, size=query.limit)
+    except ValidationFailed as exc:  # the office page's message; the API's parameter
+        raise ValidationFailed(exc.message, field="cursor") from exc
     return {
         "queue": name,
         "items": [
@@ -509,7 +505,8 @@ def queue(
             }
             for a in rows
         ],
-        "next": following or None,
+        "next_cursor": following or None,
+        "has_more": bool(following),
     }
 
 

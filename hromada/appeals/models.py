@@ -327,6 +327,10 @@ class Appeal(models.Model):
             models.Index(fields=["kind", "state"], name="appeal_kind_state"),
             # The queue's "most supported first" (problem reports the public supports).
             models.Index(fields=["-support_count", "due_at", "id"], name="appeal_support_due"),
+            # Open311's public requests, newest first, within a period (GET requests.json).
+            models.Index(
+                fields=["kind", "is_public", "received_at", "id"], name="appeal_public_received"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

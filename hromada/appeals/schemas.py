@@ -14,6 +14,12 @@ from pydantic import ConfigDict, Field, field_validator
 from hromada.appeals.models import CallBack, Channel, Event, Kind, State
 from hromada.appeals.selectors import PAGE_SIZE
 from hromada.appeals.services import COMMENT_MAX, NOT_CONSIDERED_REASONS
+from hromada.core.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX,
+    HAS_MORE_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+)
 
 
 def _enum(values) -> dict[str, Any]:
@@ -177,7 +183,7 @@ class QueueFilters(Plain):
     received_from: str = Field("", description="A date, YYYY-MM-DD.")
     received_to: str = Field("", description="A date, YYYY-MM-DD.")
     q: str = Field("", max_length=200, description="Number, text or author.")
-    after: str = Field("", max_length=200, description="The `next` of the previous page.")
+    cursor: str = Field("", max_length=CURSOR_MAX, description=CURSOR_DESCRIPTION)
     limit: int = Field(PAGE_SIZE, ge=1, le=100)
 
 
@@ -332,9 +338,9 @@ class AppealLine(Schema):
 
 class MineOut(Schema):
     count: int
-    limit: int
-    offset: int
     items: list[AppealLine]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
 
 
 class QueueLine(AppealLine):
@@ -346,10 +352,11 @@ class QueueLine(AppealLine):
     is_collective: bool
 
 
-class QueueOut(Schema):
+class AppealQueueOut(Schema):
     queue: str
     items: list[QueueLine]
-    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
 
 
 class EventOut(Schema):

@@ -1,9 +1,16 @@
 from datetime import date, datetime, time
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from hromada.core.errors import NotFound
+from hromada.core.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX,
+    HAS_MORE_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    offset_page,
+)
 from hromada.directory import selectors
 from hromada.directory.models import Addressee, AddresseeGroup
 
@@ -119,11 +126,24 @@ def groups(request):
     return list(selectors.group_list())
 
 
-@router.get("/addressees", response=list[AddresseeLine], summary="Addressees, flat")
-def addressees(request, group: str | None = None, q: str = ""):
-    ancestry = selectors.ancestry()
+class AddresseePageOut(Schema):
+    items: list[AddresseeLine]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
+
+
+@router.get("/addressees", response=AddresseePageOut, summary="Addressees, flat")
+def addressees(
+    request,
+    group: str | None = None,
+    q: str = "",
+    limit: int = Query(100, ge=1, le=1000, description="Items per page."),
+    cursor: str = Query("", max_length=CURSOR_MAX, description=CURSOR_DESCRIPTION),
+):
     found = selectors.catalogue(group=_group(group), query=q[:200])
-    return [
+    found, more = offset_page(found, cursor=cursor, limit=limit)
+    ancestry = selectors.ancestry()
+    items = [
         AddresseeLine(
             slug=a.slug,
             name=a.name,
@@ -134,6 +154,7 @@ def addressees(request, group: str | None = None, q: str = ""):
         )
         for a in found
     ]
+    return {"items": items, **more}
 
 
 @router.get("/tree", response=list[TreeOut], summary="Addressees as a tree")

@@ -16,6 +16,14 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 
 from hromada.core.errors import NotFound, PermissionDenied, ValidationFailed
+from hromada.core.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX,
+    HAS_MORE_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    PageQuery,
+    offset_page,
+)
 from hromada.equeue import documents, selectors, services
 from hromada.equeue.models import Booking, Queue
 
@@ -131,8 +139,17 @@ class BookingOut(Schema):
 
 class FeedOut(Schema):
     items: list[BookingOut]
-    cursor: str | None
-    has_more: bool
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the changes after these; kept when `has_more` is "
+        "false, to poll from later (null only before the queue's first booking)."
+    )
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
+
+
+class BookingPageOut(Schema):
+    items: list[BookingOut]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
 
 
 def _queue_out(queue: Queue) -> dict:
@@ -265,9 +282,11 @@ def book(request, payload: BookingIn):
     return Status(201, _reread(request.auth, booking))
 
 
-@router.get("/bookings/mine", response=answers(200, list[BookingOut]), summary="My tickets")
-def mine(request, limit: int = Query(50, ge=1, le=200)):
-    return [_booking_out(b) for b in selectors.bookings_of_citizen(request.auth)[:limit]]
+@router.get("/bookings/mine", response=answers(200, BookingPageOut), summary="My tickets")
+def mine(request, page: Query[PageQuery]):
+    bookings = selectors.bookings_of_citizen(request.auth)
+    rows, more = offset_page(bookings, cursor=page.cursor, limit=page.limit)
+    return {"items": [_booking_out(b) for b in rows], **more}
 
 
 @router.get("/bookings/{code}", response=answers(200, BookingOut), summary="One ticket")
@@ -322,10 +341,16 @@ def desk_day(request, slug: str, day: date | None = None):
     response=answers(200, FeedOut),
     tags=DESK,
     summary="Bookings changed since a cursor: the feed for a document-management system",
-    description="Poll with `cursor` from the previous answer; the first call has none. "
+    description="Poll with `cursor` (the previous answer's `next_cursor`); the first call has "
+    "none. "
     "Every change (booked, moved, cancelled, served…) appears once after its cursor.",
 )
-def desk_feed(request, slug: str, cursor: str = "", limit: int = Query(100, ge=1, le=1000)):
+def desk_feed(
+    request,
+    slug: str,
+    cursor: str = Query("", max_length=CURSOR_MAX, description=CURSOR_DESCRIPTION),
+    limit: int = Query(100, ge=1, le=1000),
+):
     queue = _desk_queue(request.auth, slug)
     since, after_id = None, 0
     if cursor:
@@ -339,7 +364,7 @@ def desk_feed(request, slug: str, cursor: str = "", limit: int = Query(100, ge=1
         booking.queue = queue
     return {
         "items": [_booking_out(b) for b in page.bookings],
-        "cursor": page.cursor or cursor or None,
+        "next_cursor": page.cursor or cursor or None,
         "has_more": page.has_more,
     }
 

@@ -171,3 +171,23 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription.url}"
+
+
+class RateCounter(models.Model):
+    """A rate limit's counter: one row per key or client address, for its current minute.
+
+    Written by one atomic upsert per request (hromada/integrations/limits.py), so it costs a
+    single query, never a cull of the cache. Rows of past minutes are purged every hour.
+    """
+
+    bucket = models.CharField(_("counted"), max_length=200, primary_key=True)
+    slot = models.BigIntegerField(_("minute"))
+    count = models.PositiveIntegerField(_("requests"))
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        indexes = [models.Index(fields=["slot"], name="ratecounter_slot")]
+
+    def __str__(self) -> str:
+        return self.bucket

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from hromada.core.scheduling import periodic
-from hromada.integrations import selectors, webhooks
+from hromada.integrations import limits, selectors, webhooks
 
 
 @task()
@@ -23,3 +23,10 @@ def retry_webhook_deliveries() -> int:
         webhook_send.enqueue(pk)
         count += 1
     return count
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def purge_rate_counters() -> int:
+    """The API limits' counters of keys and addresses not seen in the last minutes."""
+    return limits.purge()

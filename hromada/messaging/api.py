@@ -8,6 +8,12 @@ from typing import Any
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from hromada.core.pagination import (
+    HAS_MORE_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    PageQuery,
+    offset_page,
+)
 from hromada.messaging import selectors, services
 from hromada.messaging.telegram import telegram_link_create
 
@@ -40,11 +46,8 @@ class InboxItemOut(Schema):
 class InboxOut(Schema):
     unread: int
     items: list[InboxItemOut]
-
-
-class PageIn(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
 
 
 def _item(delivery) -> dict:
@@ -61,9 +64,13 @@ def _item(delivery) -> dict:
 
 
 @router.get("/inbox", response=answers(200, InboxOut), summary="My inbox, newest first")
-def inbox(request, page: Query[PageIn]):
-    rows = selectors.inbox(request.auth)[page.offset : page.offset + page.limit]
-    return {"unread": selectors.unread_count(request.auth), "items": [_item(d) for d in rows]}
+def inbox(request, page: Query[PageQuery]):
+    rows, more = offset_page(selectors.inbox(request.auth), cursor=page.cursor, limit=page.limit)
+    return {
+        "unread": selectors.unread_count(request.auth),
+        "items": [_item(d) for d in rows],
+        **more,
+    }
 
 
 @router.post("/inbox/{delivery_id}/read", response=answers(200, InboxItemOut))

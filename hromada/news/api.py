@@ -10,6 +10,13 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 
 from hromada.core.errors import NotFound, ValidationFailed
+from hromada.core.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX,
+    HAS_MORE_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    offset_page,
+)
 from hromada.news import selectors, services
 from hromada.news.forms import DigestFilterForm
 from hromada.news.models import Channel, Frequency, Post, PostFile, Subscription
@@ -68,9 +75,9 @@ class PostOut(Schema):
 class PostPageOut(Schema):
     count: int = Field(description="Posts found, counted up to 10,000.")
     count_is_capped: bool = Field(description="True when there are more than `count`.")
-    page: int
-    pages: int
-    results: list[PostOut]
+    items: list[PostOut]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
 
 
 class DigestQuery(Schema):
@@ -81,8 +88,8 @@ class DigestQuery(Schema):
     date_from: date | None = Field(None, alias="from")
     date_to: date | None = Field(None, alias="to")
     q: str = Field("", max_length=200, description="Words to find in title, text and topics.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
+    limit: int = Field(20, ge=1, le=100, description="Items per page.")
+    cursor: str = Field("", max_length=CURSOR_MAX, description=CURSOR_DESCRIPTION)
 
 
 class SubscriptionIn(Input):
@@ -177,19 +184,15 @@ def _digest_filter(params: dict[str, Any]) -> selectors.DigestFilter:
 
 @router.get("/posts", response=answers(200, PostPageOut), auth=None, summary="The digest, filtered")
 def posts(request, filters: Query[DigestQuery]):
-    values = filters.dict(exclude={"page", "page_size"})
-    digest_filter = _digest_filter(values)
-    paginator = selectors.CappedPaginator(selectors.digest(digest_filter), filters.page_size)
-    if filters.page > max(paginator.num_pages, 1):
-        raise NotFound(_("No such page."), field="page")
-    page = paginator.page(filters.page) if paginator.count else None
-    items = list(page.object_list) if page else []
+    values = filters.dict(exclude={"limit", "cursor"})
+    digest = selectors.digest(_digest_filter(values))
+    paginator = selectors.CappedPaginator(digest, filters.limit)
+    items, more = offset_page(digest, cursor=filters.cursor, limit=filters.limit)
     return {
         "count": paginator.count,
         "count_is_capped": paginator.is_capped,
-        "page": filters.page,
-        "pages": paginator.num_pages if paginator.count else 0,
-        "results": [_post_out(post, post.images) for post in items],
+        "items": [_post_out(post, post.images) for post in items],
+        **more,
     }
 
 

@@ -45,8 +45,8 @@ class ServiceAttributeAdmin(AuditedAdmin):
 
 @admin.register(Open311Request)
 class Open311RequestAdmin(admin.ModelAdmin):
-    list_display = ["appeal", "partner", "token", "created_at"]
-    list_filter = ["partner"]
+    list_display = ["appeal", "partner", "token", "media_state", "created_at"]
+    list_filter = ["partner", "media_state"]
     list_select_related = ["appeal", "partner"]
     search_fields = ["token", "appeal__number"]
     readonly_fields = [
@@ -58,6 +58,8 @@ class Open311RequestAdmin(admin.ModelAdmin):
         "account_id",
         "address_id",
         "media_url",
+        "media_state",
+        "media_note",
         "attributes",
         "created_at",
     ]

@@ -59,6 +59,14 @@ class ServiceAttribute(models.Model):
         return [str(value.get("key", "")) for value in self.values or []]
 
 
+class MediaState(models.TextChoices):
+    """The picture at media_url: fetched in the background, kept only when it is one."""
+
+    PENDING = "pending", _("to be fetched")
+    STORED = "stored", _("stored with the appeal")
+    REFUSED = "refused", _("not kept")
+
+
 class Open311Request(models.Model):
     """A problem report filed through Open311: the appeal is the request itself."""
 
@@ -83,6 +91,10 @@ class Open311Request(models.Model):
     account_id = models.CharField(_("account id"), max_length=200, blank=True)
     address_id = models.CharField(_("address id"), max_length=200, blank=True)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    media_state = models.CharField(
+        _("picture"), max_length=20, choices=MediaState.choices, blank=True
+    )
+    media_note = models.CharField(_("why the picture was not kept"), max_length=300, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 

@@ -21,7 +21,9 @@ from hromada.appeals.models import Appeal, Category, Channel, Kind
 from hromada.appeals.services import AuthorDetails, appeal_submit
 from hromada.core.errors import NotFound, ValidationFailed
 from hromada.integrations.models import ApiKey
-from hromada.open311.models import Datatype, Open311Request, ServiceAttribute
+from hromada.open311 import geocoding
+from hromada.open311.models import Datatype, MediaState, Open311Request, ServiceAttribute
+from hromada.open311.tasks import open311_media_fetch
 
 DESCRIPTION_MAX = 4000  # the standard's limit
 SUBJECT_CHARS = 120
@@ -118,18 +120,25 @@ def open311_request_create(*, api_key: ApiKey, data: RequestIn) -> Open311Reques
     ).first()
     if category is None:
         raise NotFound(_("No service with this code."))
-    if data.lat is None or data.long is None:
-        if data.address_string or data.address_id:
+    latitude, longitude, place = data.lat, data.long, data.address_string.strip()
+    if latitude is None or longitude is None:
+        if not place:
+            raise ValidationFailed(
+                _("A location is required: lat and long, or address_string."),
+                field="lat",
+                code="location_required",
+            )
+        address = geocoding.address_for(place)
+        if address is None:
             raise ValidationFailed(
                 _(
-                    "This jurisdiction routes requests by their point: send lat and long "
-                    "(address_string alone is not enough)."
+                    "The address_string is not in the city's address register (or names "
+                    "several addresses): send the street and house number, or lat and long."
                 ),
-                field="lat",
+                field="address_string",
+                code="address_unknown",
             )
-        raise ValidationFailed(
-            _("A location is required: lat and long."), field="lat", code="location_required"
-        )
+        latitude, longitude, place = address.latitude, address.longitude, str(address)
     description = (data.description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise ValidationFailed(
@@ -186,9 +195,9 @@ def open311_request_create(*, api_key: ApiKey, data: RequestIn) -> Open311Reques
             text=text,
             channel=Channel.API,
             category=category,
-            latitude=data.lat,
-            longitude=data.long,
-            location_text=data.address_string[:300],
+            latitude=latitude,
+            longitude=longitude,
+            location_text=place[:300],
             is_public=True,
             on_behalf=AuthorDetails(
                 last_name=last_name[:100],
@@ -198,7 +207,7 @@ def open311_request_create(*, api_key: ApiKey, data: RequestIn) -> Open311Reques
             ),
             via_partner=True,
         )
-        return Open311Request.objects.create(
+        created = Open311Request.objects.create(
             appeal=appeal,
             token=secrets.token_urlsafe(24),
             api_key=api_key,
@@ -207,5 +216,9 @@ def open311_request_create(*, api_key: ApiKey, data: RequestIn) -> Open311Reques
             account_id=data.account_id,
             address_id=data.address_id,
             media_url=data.media_url,
+            media_state=MediaState.PENDING if data.media_url else "",
             attributes=answers,
         )
+        if data.media_url:
+            transaction.on_commit(lambda: open311_media_fetch.enqueue(created.pk))
+        return created

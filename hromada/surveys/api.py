@@ -9,17 +9,22 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from hromada.core.errors import NotFound, PermissionDenied
+from hromada.core.pagination import (
+    HAS_MORE_DESCRIPTION,
+    NEXT_CURSOR_DESCRIPTION,
+    PageQuery,
+    offset_page,
+)
 from hromada.surveys import limits, selectors
 from hromada.surveys.models import Survey
 from hromada.surveys.responses import response_submit
 
 router = Router(tags=["surveys"])
 REFUSALS = frozenset({400, 401, 403, 404, 409, 422, 429})
-LIST_LIMIT = 200
 
 
 class ErrorOut(Schema):
@@ -136,9 +141,16 @@ def _survey(request, slug: str) -> Survey:
     return survey
 
 
-@router.get("/", response=list[SurveyBriefOut], auth=None, summary="Open surveys or the archive")
+class SurveyPageOut(Schema):
+    items: list[SurveyBriefOut]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+    has_more: bool = Field(description=HAS_MORE_DESCRIPTION)
+
+
+@router.get("/", response=SurveyPageOut, auth=None, summary="Open surveys or the archive")
 def survey_list(
     request,
+    page: Query[PageQuery],
     category: str | None = None,
     addressee: str | None = None,
     state: Literal["open", "archive"] = "open",
@@ -148,7 +160,8 @@ def survey_list(
         rows = rows.filter(category__slug=category)
     if addressee:
         rows = rows.filter(addressee__slug=addressee)
-    return [_brief(survey) for survey in rows.order_by("-pk")[:LIST_LIMIT]]
+    rows, more = offset_page(rows.order_by("-pk"), cursor=page.cursor, limit=page.limit)
+    return {"items": [_brief(survey) for survey in rows], **more}
 
 
 @router.get("/{slug}", response=answers(200, SurveyOut), auth=None, summary="One survey")

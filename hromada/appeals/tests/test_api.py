@@ -328,8 +328,15 @@ def test_mine_lists_the_authors_and_co_signed_appeals_newest_first(world):
     assert body["count"] == 3
     assert [line["id"] for line in body["items"]] == [signed.pk, second.pk, first.pk]
     assert body["items"][0]["url"] == f"/api/v1/appeals/{signed.pk}"
-    page = client.get(API + "mine", {"limit": 1, "offset": 1}).json()
+    assert body["next_cursor"] is None and body["has_more"] is False
+    page = client.get(API + "mine", {"limit": 1}).json()
+    assert page["has_more"] is True
+    page = client.get(API + "mine", {"limit": 1, "cursor": page["next_cursor"]}).json()
     assert [line["number"] for line in page["items"]] == [second.number]
+    last = client.get(API + "mine", {"limit": 1, "cursor": page["next_cursor"]}).json()
+    assert [line["id"] for line in last["items"]] == [first.pk]
+    assert last["next_cursor"] is None and last["has_more"] is False
+    error(client.get(API + "mine", {"cursor": "bm90IGEgY3Vyc29y"}), 422, "validation_failed")
     error(client.get(API + "mine", {"limit": 0}), 422, "validation_failed")
     error(Client().get(API + "mine"), 401)
 
@@ -491,9 +498,11 @@ class TestQueues:
         addressed = {"addressee": "zhkh", "kind": "application", "limit": 2}
         first = client.get(API + "queues/all", addressed).json()
         assert [line["id"] for line in first["items"]] == [a.pk for a in early[:2]]
-        second = client.get(API + "queues/all", {**addressed, "after": first["next"]}).json()
+        assert first["has_more"] is True
+        second = client.get(API + "queues/all", {**addressed, "cursor": first["next_cursor"]})
+        second = second.json()
         assert [line["id"] for line in second["items"]] == [early[2].pk]
-        assert second["next"] is None
+        assert second["next_cursor"] is None and second["has_more"] is False
         by_place = client.get(API + "queues/all", {"category": "roads", "district": "centre"})
         assert [line["category"]["slug"] for line in by_place.json()["items"]] == ["roads"]
         dated = client.get(API + "queues/all", {"received_from": "2026-03-03"}).json()
@@ -504,7 +513,7 @@ class TestQueues:
     @pytest.mark.parametrize(
         ("query", "field"),
         [
-            ({"after": "bm90IGEgY3Vyc29y"}, "after"),
+            ({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"),
             ({"received_from": "03.03.2026"}, "received_from"),
             ({"addressee": "nobody"}, "addressee"),
             ({"district": "nowhere"}, "district"),

@@ -230,7 +230,8 @@ class TestApi:
         assert [node["slug"] for node in tree] == ["rada"]
         assert tree[0]["children"][0]["children"][0]["slug"] == "zhkh-head"
         flat = client.get("/api/v1/directory/addressees", {"q": "сміття"}).json()
-        assert flat == [
+        assert (flat["next_cursor"], flat["has_more"]) == (None, False)
+        assert flat["items"] == [
             {
                 "slug": "zhkh",
                 "name": "Управління житлово-комунального господарства",

@@ -64,7 +64,8 @@ def test_booking_and_its_errors(queue, api, monday):
     assert unknown.status_code == 422
     assert Booking.objects.count() == 2
     mine = api.get("/api/v1/equeue/bookings/mine").json()
-    assert [b["number"] for b in mine] == ["А-001"]
+    assert [b["number"] for b in mine["items"]] == ["А-001"]
+    assert mine["next_cursor"] is None and mine["has_more"] is False
 
 
 def test_cancel_move_and_the_desk(queue, citizen, api, monday, settings):
@@ -97,9 +98,9 @@ def test_the_feed_gives_every_change_once_after_its_cursor(queue, settings):
     url = f"/api/v1/equeue/desk/{queue.slug}/feed"
     page = client.get(f"{url}?limit=1").json()
     assert [b["number"] for b in page["items"]] == ["А-001"] and page["has_more"]
-    page = client.get(url, {"cursor": page["cursor"]}).json()
+    page = client.get(url, {"cursor": page["next_cursor"]}).json()
     assert [b["number"] for b in page["items"]] == ["А-002"] and not page["has_more"]
-    cursor = page["cursor"]
+    cursor = page["next_cursor"]
     assert client.get(url, {"cursor": cursor}).json()["items"] == []
     from hromada.equeue import services
     from hromada.equeue.tests.factories import MONDAY

@@ -157,5 +157,11 @@ def test_the_api_lists_the_inbox(client, citizen):
     body = client.get("/api/v1/messaging/inbox").json()
     assert body["unread"] == 1
     assert body["items"][0]["id"] == delivery.pk
+    assert body["next_cursor"] is None and body["has_more"] is False
+    newer = tell(citizen)
+    first = client.get("/api/v1/messaging/inbox", {"limit": 1}).json()
+    assert [item["id"] for item in first["items"]] == [newer.pk] and first["has_more"]
+    rest = client.get("/api/v1/messaging/inbox", {"limit": 1, "cursor": first["next_cursor"]})
+    assert [item["id"] for item in rest.json()["items"]] == [delivery.pk]
     read = client.post(f"/api/v1/messaging/inbox/{delivery.pk}/read").json()
     assert read["opened_at"] is not None

@@ -48,7 +48,7 @@ def fill(addressee, moderator, count, offset):
         "/news/?addressee=cnap",
         "/news/feed/rss/",
         "/news/feed/atom/?tag=спільна",
-        "/api/v1/news/posts?page_size=100",
+        "/api/v1/news/posts?limit=100",
         "/news/subscriptions/",
         "/api/v1/news/subscriptions",
         "/office/news/",

@@ -174,15 +174,18 @@ def test_the_posts_api_filters_and_pages(addressee, client):
     for n in range(3):
         make_post(addressee=addressee, title=f"Новина {n}", district=district, tags=["тепло"])
     make_post(title="Чужа")
-    response = Client().get("/api/v1/news/posts?addressee=cnap&tag=тепло&page_size=2&page=2")
+    query = {"addressee": "cnap", "tag": "тепло", "limit": 2}
+    first = Client().get("/api/v1/news/posts", query).json()
+    assert (first["count"], len(first["items"]), first["has_more"]) == (3, 2, True)
+    response = Client().get("/api/v1/news/posts", {**query, "cursor": first["next_cursor"]})
     assert response.status_code == 200
     body = response.json()
-    assert (body["count"], body["page"], body["pages"]) == (3, 2, 2)
-    assert [p["title"] for p in body["results"]] == ["Новина 2"]
-    assert body["results"][0]["district"] == {"slug": "tsentralnyi", "name": district.name}
+    assert (body["count"], body["next_cursor"], body["has_more"]) == (3, None, False)
+    assert [p["title"] for p in body["items"]] == ["Новина 2"]
+    assert body["items"][0]["district"] == {"slug": "tsentralnyi", "name": district.name}
     bad = Client().get("/api/v1/news/posts?from=2026-03-10&to=2026-03-01")
     assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "to"
-    assert Client().get("/api/v1/news/posts?page=9").status_code == 404
+    assert Client().get("/api/v1/news/posts?cursor=nonsense").status_code == 422
     assert Client().get("/api/v1/news/posts?q=жодного").json()["count"] == 0
 
 
@@ -203,4 +206,12 @@ def test_the_openapi_document_lists_the_news_endpoints():
         ("delete", "/api/v1/news/subscriptions/{subscription_id}"),
     }
     parameters = document["paths"]["/api/v1/news/posts"]["get"]["parameters"]
-    assert {p["name"] for p in parameters} >= {"addressee", "from", "to", "q", "tag", "page"}
+    assert {p["name"] for p in parameters} >= {
+        "addressee",
+        "from",
+        "to",
+        "q",
+        "tag",
+        "cursor",
+        "limit",
+    }

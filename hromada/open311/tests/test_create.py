@@ -129,12 +129,12 @@ def test_inactive_partner_key_and_json_api_key_are_403(client, key):
         ({"service_code": "nope"}, 404, "No service with this code."),
         ({"service_code": "letters"}, 404, "No service with this code."),
         ({"service_code": ""}, 400, "service_code is required."),
-        ({"lat": "", "long": ""}, 400, "A location is required: lat and long."),
+        ({"lat": "", "long": ""}, 400, "A location is required: lat and long, or address_string."),
         (
             {"lat": None, "long": None, "address_string": "вул. Ринкова, 2"},
             400,
-            "This jurisdiction routes requests by their point: send lat and long (address_string "
-            "alone is not enough).",
+            "The address_string is not in the city's address register (or names several "
+            "addresses): send the street and house number, or lat and long.",
         ),
         ({"lat": "north"}, 400, "lat is not a number."),
         (

@@ -44,7 +44,7 @@ def clients(survey):
 def test_list_and_fetch_are_public(survey, clients):
     draft = make_survey(publish=False, title="Чернетка")
     for client in clients.values():
-        slugs = [s["slug"] for s in client.get("/api/v1/surveys/").json()]
+        slugs = [s["slug"] for s in client.get("/api/v1/surveys/").json()["items"]]
         assert survey.slug in slugs and "quality" in slugs and draft.slug not in slugs
         detail = client.get(f"/api/v1/surveys/{survey.slug}").json()
         assert [question["kind"] for question in detail["questions"]][:2] == ["rating", "single"]
@@ -53,7 +53,11 @@ def test_list_and_fetch_are_public(survey, clients):
     assert clients["citizen"].get(f"/api/v1/surveys/{draft.slug}").status_code == 404
     assert clients["other_staff"].get(f"/api/v1/surveys/{draft.slug}").status_code == 404
     archive = clients["anonymous"].get("/api/v1/surveys/?state=archive").json()
-    assert archive == []
+    assert archive == {"items": [], "next_cursor": None, "has_more": False}
+    first = clients["anonymous"].get("/api/v1/surveys/?limit=1").json()
+    assert len(first["items"]) == 1 and first["has_more"]
+    rest = clients["anonymous"].get(f"/api/v1/surveys/?limit=1&cursor={first['next_cursor']}")
+    assert first["items"][0]["slug"] not in [s["slug"] for s in rest.json()["items"]]
 
 
 @pytest.mark.parametrize(
