@@ -277,6 +277,15 @@ class Response(models.Model):
     addressee = models.ForeignKey(
         Addressee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The appeal a complaint or proposal form's response was registered as (surveys/filing.py).
+    filed_appeal = models.OneToOneField(
+        "appeals.Appeal",
+        verbose_name=_("registered as the appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_response",
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from hromada.core.audit import audit_event_record
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.equeue.models import Booking
 from hromada.equeue.models import State as BookingState
+from hromada.surveys import filing
 from hromada.surveys.models import Answer, Option, QualityScore, Question, Response, Survey
 from hromada.surveys.services import OTHER_MAX, TEXT_MAX
 
@@ -186,13 +187,16 @@ def response_submit(
 ) -> Response:
     """Store a response. A signed-in person answers once per survey (and once per ticket or
     appeal rated); the anonymous may answer only surveys that allow it, and the caller has
-    already applied the rate limit and the challenge (hromada/surveys/limits.py)."""
+    already applied the rate limit and the challenge (hromada/surveys/limits.py). A response
+    to the complaint or proposal form is registered as an appeal here too (filing.py)."""
     now = now or timezone.now()
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None or not actor.has_perm("surveys.view_survey", survey):
         raise NotFound(_("No such survey."))
     _refuse_closed(survey, now)
     signed_in = actor.is_authenticated
+    if not signed_in and filing.files_appeal(survey):
+        filing.refuse_anonymous(survey)
     if not signed_in and not survey.allow_anonymous:
         raise PermissionDenied(_("Sign in to answer this survey."), code="not_authenticated")
     if not signed_in and (ticket or appeal):
@@ -233,6 +237,8 @@ def response_submit(
         Question.objects.filter(pk__in=cleaned.others).update(other_count=F("other_count") + 1)
     if cleaned.stars and addressee_id:
         _add_stars(addressee_id, _month(now), cleaned.stars)
+    if filing.files_appeal(survey):
+        filing.appeal_from_response(actor, survey=survey, response=response)
     audit_event_record(
         actor=actor, action="surveys.response_submitted", target=survey, response=response.pk
     )

@@ -22,6 +22,8 @@ from hromada.core.audit import audit_event_record
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.surveys.models import Category, Option, Question, Section, Survey
 
+# Their responses are registered as appeals (surveys/filing.py), so never anonymous.
+FORMS_FILING_APPEALS = (Survey.Form.COMPLAINT, Survey.Form.PROPOSAL)
 TEXT_MAX = {Question.Kind.SHORT_TEXT: 300, Question.Kind.LONG_TEXT: 5_000}
 OTHER_MAX = 300
 OPTIONS_MAX = 50
@@ -120,6 +122,21 @@ def check_survey_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def refuse_anonymous_appeals(survey: Survey) -> None:
+    """The complaint and proposal forms (and a new version of one, which takes their key when
+    published) register appeals: Law 393/96-ВР art. 8 leaves anonymous appeals unconsidered."""
+    builtin = survey.builtin or (survey.replaces.builtin if survey.replaces_id else "")
+    if builtin in FORMS_FILING_APPEALS:
+        raise ValidationFailed(
+            _(
+                "This form registers appeals, and the law on citizens' appeals does not "
+                "consider anonymous ones: it cannot take answers without signing in."
+            ),
+            code="anonymous_appeal",
+            field="allow_anonymous",
+        )
+
+
 @transaction.atomic
 def survey_create(actor: User, *, title: str, slug: str = "", **fields: Any) -> Survey:
     if not actor.has_perm("surveys.create_survey"):
@@ -141,6 +158,8 @@ def survey_create(actor: User, *, title: str, slug: str = "", **fields: Any) -> 
 def survey_update(actor: User, *, survey_id: int, **fields: Any) -> Survey:
     survey = _survey_for(actor, survey_id, lock=True)
     fields = check_survey_fields(actor, fields)
+    if fields.get("allow_anonymous"):
+        refuse_anonymous_appeals(survey)
     for name, value in fields.items():
         setattr(survey, name, value)
     survey.save()
@@ -293,6 +312,8 @@ def survey_publish(actor: User, *, survey_id: int, now: datetime | None = None) 
         if old.state != Survey.State.ARCHIVED:
             _archive(actor, old, now=now, reason="replaced")
         survey.builtin = survey.builtin or old.builtin
+    if survey.allow_anonymous:
+        refuse_anonymous_appeals(survey)
     survey.state = Survey.State.PUBLISHED
     survey.published_at = survey.published_at or now
     survey.save(update_fields=["state", "published_at", "builtin", "updated_at"])
