@@ -42,7 +42,7 @@ class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
     can_delete = False
-    fields = ["order", "text", "kind", "is_required", "answered_count"]
+    fields = ["order", "text", "kind", "is_required", "show_if_question", "answered_count"]
     readonly_fields = fields
     show_change_link = False
 

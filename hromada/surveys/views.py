@@ -74,11 +74,12 @@ def survey(request, slug: str):
     answers = answers_from_post(request.POST, sections)
     anonymous = not request.user.is_authenticated
     try:
-        if anonymous and survey.allow_anonymous:
+        # The limit first: every try at the check question counts against it.
+        limits.refuse_flood(request, anonymous=anonymous)
+        if anonymous and survey.allow_anonymous and not filing.files_appeal(survey):
             limits.challenge_check(
                 request.POST.get("challenge_token", ""), request.POST.get("challenge", "")
             )
-        limits.refuse_flood(request, anonymous=anonymous)
         response = response_submit(
             request.user,
             survey_id=survey.pk,
@@ -87,7 +88,13 @@ def survey(request, slug: str):
             appeal=request.POST.get("appeal", ""),
         )
     except ApplicationError as exc:
-        context = _answer_context(request, survey, posted=request.POST, error=exc)
+        posted = request.POST
+        if exc.code == "hidden_question":
+            # A choice cannot be unticked without a script: the form comes back without it.
+            posted = posted.copy()
+            for key in (exc.field, f"{exc.field}_other"):
+                posted.pop(key, None)
+        context = _answer_context(request, survey, posted=posted, error=exc)
         status = 200 if exc.code in ("already_answered",) else exc.status
         return render(request, "surveys/survey.html", context, status=status)
     if response.filed_appeal_id:
