@@ -99,7 +99,7 @@ def test_the_builder_pages_pass_an_accessibility_audit(page, axe, settings):  # 
     assert {name: problems for name, problems in found.items() if problems} == {}
 
 
-def test_a_conditional_question_appears_after_a_low_rating(page):
+def test_a_conditional_question_appears_after_a_low_rating(page, axe):  # noqa: F811
     """With the script, "why?" shows only after 1 or 2 stars, and is not sent otherwise."""
     from hromada.surveys import services
     from hromada.surveys.tests.factories import administrator
@@ -116,6 +116,9 @@ def test_a_conditional_question_appears_after_a_low_rating(page):
         show_if_options=[o.pk for o in rating.options.filter(value__lte=2)],
     )
     services.survey_publish(admin, survey_id=survey.pk)
+    page.goto("/surveys/complaint/")  # signed out: why it needs signing in, and no form
+    expect(page.locator("form.survey-form")).to_have_count(0)
+    found = {"complaint, signed out": violations(page, axe)}
     log_in(page, UserFactory())
     page.goto(survey.get_absolute_url())
     question = page.locator(f"#field-{why.key}")
@@ -123,6 +126,7 @@ def test_a_conditional_question_appears_after_a_low_rating(page):
     stars = page.get_by_role("group", name=rating.text)
     stars.get_by_text("2 ★").click()
     expect(question).to_be_visible()
+    found["conditional question shown"] = violations(page, axe)
     page.get_by_label(why.text).fill("Довго чекав")
     stars.get_by_text("5 ★").click()
     expect(question).to_be_hidden()
@@ -130,3 +134,4 @@ def test_a_conditional_question_appears_after_a_low_rating(page):
     expect(page).to_have_url(path_is(survey.get_results_url()))
     response = Response.objects.get()
     assert not response.answers.filter(question=why).exists()
+    assert {name: problems for name, problems in found.items() if problems} == {}
