@@ -156,13 +156,14 @@ def test_the_page_without_a_script(built, client):
 def test_the_api_and_the_results_show_the_condition(built, client):
     admin, survey, rating, why = built
     publish(admin, survey)
+    results_url = survey.get_results_url()  # in English: a request leaves its language active
     detail = client.get(f"/api/v1/surveys/{survey.slug}").json()
     asked = {question["key"]: question["show_if"] for question in detail["questions"]}
     assert asked[rating.key] is None
     assert asked[why.key]["question"] == rating.key
     assert asked[why.key]["values"] == [1, 2]
     assert sorted(asked[why.key]["options"]) == sorted(o.pk for o in why.show_if_options.all())
-    results = client.get(survey.get_results_url()).content.decode()
+    results = client.get(results_url).content.decode()
     assert "Asked only of those whose answer to «Оцініть» was: 1, 2." in results
 
 
