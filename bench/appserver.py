@@ -151,8 +151,13 @@ def app_server(
     database_url = database_url or f"sqlite:///{workdir / 'db.sqlite3'}"
     env = server_env(workdir, port, database_url, extra_env or {})
 
-    # As `make serve` does: pages need the collected, hashed static files when DEBUG is off.
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
+    # As `make serve` does: pages need the collected, hashed static files when DEBUG is off,
+    # and without REDIS_URL the rate limits of /api/v1 live in the database cache's table.
+    for command in (
+        ["migrate", "--no-input"],
+        ["createcachetable"],
+        ["collectstatic", "--no-input"],
+    ):
         done = subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=REPO,

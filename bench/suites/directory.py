@@ -1,16 +1,12 @@
 """The public catalogue of addressees with 2,000 entries (issue: under 100 ms server time).
 
-Each view is loaded over one connection, so a request never waits behind another and its
-latency is the server's time plus a loopback round trip.
+Each view is loaded over one connection (bench/pages.py).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from bench.appserver import REPO
-from bench.registry import BenchError, Figure, benchmark
+from bench import pages
+from bench.registry import Figure, benchmark
 
 ADDRESSEES = 2000
 VIEWS = {"tree": "/directory/", "list": "/directory/?view=list", "map": "/directory/?view=map"}
@@ -38,56 +34,20 @@ print(Addressee.objects.count())
 """
 
 
-def seed(server) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED.format(total=ADDRESSEES)],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+def run(ctx, server, database: str) -> list[Figure]:
+    pages.seed(server, SEED.format(total=ADDRESSEES), expect=str(ADDRESSEES), what="the directory")
+    return pages.measure(
+        ctx,
+        server,
+        VIEWS,
+        name=f"directory.{database}",
+        key=f"directory.{database}",
+        label=f"catalogue ({{view}}), {ADDRESSEES} addressees, {database}",
     )
-    if done.returncode != 0 or done.stdout.strip().splitlines()[-1:] != [str(ADDRESSEES)]:
-        raise BenchError(f"seeding the directory failed:\n{done.stdout[-2000:]}{done.stderr}")
-
-
-def measure(ctx, server, database: str) -> list[Figure]:
-    figures = []
-    duration_s = ctx.scaled(5, 1)
-    for view, path in VIEWS.items():
-        url = server.url(path)
-        ctx.load(url, duration_s=1, connections=1, threads=1)  # warm-up
-        with ctx.watch_cpu(f"directory.{database}.{view}", server.pids()):
-            run = ctx.load(url, duration_s=duration_s, connections=1, threads=1)
-        if run["error_count"]:
-            raise BenchError(f"{path} failed {run['error_count']} times: {run}")
-        ctx.detail(f"directory.{database}.{view}", run)
-        latency = run["latency_us"]
-        key = f"directory.{database}.{view}"
-        label = f"catalogue ({view}), {ADDRESSEES} addressees, {database}"
-        for name in ("p50", "p90"):
-            figures.append(
-                Figure(
-                    f"{key}.{name}_ms",
-                    f"{label}, {name}",
-                    latency[name] / 1000,
-                    "ms",
-                    floor="http.healthz.p50_ms",
-                    better="lower",
-                )
-            )
-    return figures
 
 
 @benchmark("directory.catalogue")
 def catalogue(ctx) -> list[Figure]:
     """The public catalogue (tree, list, map) with 2,000 addressees, SQLite and PostgreSQL."""
     ctx.fact("directory.catalogue goal", f"under {GOAL_MS} ms server time with {ADDRESSEES}")
-    figures = []
-    with ctx.app_server() as server:
-        seed(server)
-        figures += measure(ctx, server, "sqlite")
-    with ctx.pg_database() as database, ctx.app_server(database_url=database.url) as server:
-        seed(server)
-        figures += measure(ctx, server, "postgresql")
-    return figures
+    return pages.on_both_databases(ctx, lambda server, database: run(ctx, server, database))

@@ -3,17 +3,14 @@
 The responses and their answers are bulk-written, the counters set from them with one
 aggregate per table, then ten more responses go through the real service; the check that
 every counter equals a count of the answers proves the two agree. The results page and the
-results API are then loaded over one connection each, as the directory's suite does, so a
-latency is the server's time plus a loopback round trip.
+results API are then loaded over one connection each (bench/pages.py), so a latency is the
+server's time plus a loopback round trip.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from bench.appserver import REPO
-from bench.registry import BenchError, Figure, benchmark
+from bench import pages
+from bench.registry import Figure, benchmark
 
 RESPONSES = 100_000
 GOAL_MS = 200
@@ -88,61 +85,26 @@ print(survey.response_count)
 """
 
 
-def seed(server) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED.format(total=RESPONSES)],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
+def run(ctx, server, database: str) -> list[Figure]:
+    pages.seed(
+        server,
+        SEED.format(total=RESPONSES),
+        expect=str(RESPONSES + 10),
+        what="the survey",
+        timeout_s=1800,
     )
-    if done.returncode != 0 or done.stdout.strip().splitlines()[-1:] != [str(RESPONSES + 10)]:
-        raise BenchError(f"seeding the survey failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
-
-
-def measure(ctx, server, database: str) -> list[Figure]:
-    figures = []
-    duration_s = ctx.scaled(5, 1)
-    # Every worker's first request imports and compiles much of the project (about 2 s on a
-    # busy machine); warm them all, in parallel, so a cold worker is not timed as the page.
-    for path in VIEWS.values():
-        ctx.load(
-            server.url(path), duration_s=ctx.scaled(5, 2), connections=server.workers(), threads=1
-        )
-    for view, path in VIEWS.items():
-        url = server.url(path)
-        with ctx.watch_cpu(f"surveys.{database}.{view}", server.pids()):
-            run = ctx.load(url, duration_s=duration_s, connections=1, threads=1)
-        if run["error_count"]:
-            raise BenchError(f"{path} failed {run['error_count']} times: {run}")
-        ctx.detail(f"surveys.{database}.{view}", run)
-        latency = run["latency_us"]
-        key = f"surveys.results.{database}.{view}"
-        label = f"survey results ({view}), {RESPONSES:,} responses, {database}"
-        for name in ("p50", "p90"):
-            figures.append(
-                Figure(
-                    f"{key}.{name}_ms",
-                    f"{label}, {name}",
-                    latency[name] / 1000,
-                    "ms",
-                    floor="http.healthz.p50_ms",
-                    better="lower",
-                )
-            )
-    return figures
+    return pages.measure(
+        ctx,
+        server,
+        VIEWS,
+        name=f"surveys.{database}",
+        key=f"surveys.results.{database}",
+        label=f"survey results ({{view}}), {RESPONSES:,} responses, {database}",
+    )
 
 
 @benchmark("surveys.results")
 def results(ctx) -> list[Figure]:
     """Public results (page and API) of a survey with 100,000 responses, SQLite and PostgreSQL."""
     ctx.fact("surveys.results goal", f"under {GOAL_MS} ms with {RESPONSES:,} responses")
-    figures = []
-    with ctx.app_server() as server:
-        seed(server)
-        figures += measure(ctx, server, "sqlite")
-    with ctx.pg_database() as database, ctx.app_server(database_url=database.url) as server:
-        seed(server)
-        figures += measure(ctx, server, "postgresql")
-    return figures
+    return pages.on_both_databases(ctx, lambda server, database: run(ctx, server, database))

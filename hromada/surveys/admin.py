@@ -42,7 +42,7 @@ class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
     can_delete = False
-    fields = ["order", "text", "kind", "is_required", "answered_count"]
+    fields = ["order", "text", "kind", "is_required", "show_if_question", "answered_count"]
     readonly_fields = fields
     show_change_link = False
 
@@ -69,6 +69,8 @@ class SurveyAdminForm(forms.ModelForm):
         data = super().clean()
         try:
             services.check_survey_fields(self.actor, _service_fields(data))
+            if data.get("allow_anonymous") and self.instance.pk:
+                services.refuse_anonymous_appeals(self.instance)
         except ApplicationError as exc:
             raise ValidationError(
                 {exc.field: exc.message} if exc.field in SETTINGS else exc.message
@@ -145,11 +147,11 @@ class SurveyAdmin(admin.ModelAdmin):
 class ResponseAdmin(admin.ModelAdmin):
     """Read-only: a response is written only by answering, with its counts."""
 
-    list_display = ["pk", "survey", "submitted_at", "subject"]
+    list_display = ["pk", "survey", "submitted_at", "subject", "filed_appeal"]
     list_filter = ["survey"]
-    list_select_related = ["survey"]
+    list_select_related = ["survey", "filed_appeal"]
     # Who answered stays out of sight: the row keeps the person only for "once per person".
-    fields = ["survey", "submitted_at", "subject", "addressee"]
+    fields = ["survey", "submitted_at", "subject", "addressee", "filed_appeal"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

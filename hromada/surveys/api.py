@@ -1,15 +1,20 @@
 """The surveys' JSON API (/api/v1/surveys/): open surveys and the archive, one survey with its
-questions, answering (signed in), and public results.
+questions (and the condition of each conditional one), answering, and public results.
 
-Anonymous answers go through the page, where the check question is asked; the API takes
-answers from signed-in residents only, each once per survey (409 `already_answered`).
+A signed-in resident answers once per survey (409 `already_answered`). A survey that allows
+anonymous answers takes them here too, as on the page: the request carries no credentials,
+a solved check question from `GET …/challenge`, and counts against the same per-address limit.
 """
 
 from datetime import datetime
 from typing import Any, Literal
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.security import SessionAuth
 from pydantic import ConfigDict, Field
 
 from hromada.core.errors import NotFound, PermissionDenied
@@ -19,7 +24,8 @@ from hromada.core.pagination import (
     PageQuery,
     offset_page,
 )
-from hromada.surveys import limits, selectors
+from hromada.integrations.auth import ApiKeyAuth
+from hromada.surveys import filing, limits, selectors
 from hromada.surveys.models import Survey
 from hromada.surveys.responses import response_submit
 
@@ -56,15 +62,30 @@ class SurveyOptionOut(Schema):
     value: int | None
 
 
+class SurveyConditionOut(Schema):
+    question: str = Field(description="The key of the earlier question.")
+    options: list[int] = Field(description="Its option ids, any of which asks this question.")
+    values: list[int] = Field(description="The same as stars or 0–10 values (else empty).")
+
+
 class SurveyQuestionOut(Schema):
     key: str
     kind: str
     text: str
     help_text: str
-    is_required: bool
+    is_required: bool = Field(description="Required when asked.")
     allow_other: bool
     section: str | None
     options: list[SurveyOptionOut]
+    show_if: SurveyConditionOut | None = Field(
+        description="Asked only when the earlier answer matches; otherwise send no answer to it "
+        "(422 `hidden_question`)."
+    )
+
+
+class SurveyChallengeOut(Schema):
+    question: str = Field(description="Show it to the person: a sum of two small numbers.")
+    token: str = Field(description="Send it back as `challenge_token`; valid for 2 hours.")
 
 
 class SurveyOut(SurveyBriefOut):
@@ -82,12 +103,21 @@ class SurveyResponseIn(Schema):
     )
     ticket: str = Field("", max_length=32, description="The code of the served ticket rated.")
     appeal: str = Field("", max_length=40, description="The number of the answered appeal rated.")
+    challenge_token: str = Field(
+        "", max_length=500, description="Anonymous answers only: the token of `…/challenge`."
+    )
+    challenge: str = Field(
+        "", max_length=10, description="Anonymous answers only: the answer to its question."
+    )
 
 
 class SurveyResponseOut(Schema):
     id: int
     survey: str
     results_url: str
+    appeal: str | None = Field(
+        description="The number of the appeal a complaint or a proposal was registered as."
+    )
 
 
 class SurveyShareOut(Schema):
@@ -179,6 +209,7 @@ def survey_detail(request, slug: str):
             "options": [
                 {"id": o.pk, "label": o.label, "value": o.value} for o in question.options.all()
             ],
+            "show_if": _condition(question),
         }
         for block in selectors.survey_form(survey)
         for question in block["questions"]
@@ -186,26 +217,85 @@ def survey_detail(request, slug: str):
     return {**_brief(survey), "description": survey.description, "questions": questions}
 
 
+def _condition(question) -> dict | None:
+    if question.show_if_question_id is None:
+        return None
+    options = list(question.show_if_options.all())
+    return {
+        "question": question.show_if_question.key,
+        "options": [o.pk for o in options],
+        "values": [o.value for o in options if o.value is not None],
+    }
+
+
+def _anonymous_allowed(survey: Survey) -> None:
+    """401 `not_authenticated`, as for any endpoint that needs signing in."""
+    if not survey.allow_anonymous or filing.files_appeal(survey):
+        raise AuthenticationError
+
+
+class NoCredentials:
+    """Lets a request that carries no credentials at all (no bearer key, no session cookie)
+    through as anonymous: it cannot be a forged request of a signed-in browser, so it needs no
+    CSRF token. A request with a session cookie goes on to the session's check."""
+
+    def __call__(self, request):
+        if "authorization" in request.headers or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        return AnonymousUser()
+
+
+@router.get(
+    "/{slug}/challenge",
+    response=answers(200, SurveyChallengeOut),
+    auth=None,
+    summary="A check question for an anonymous answer",
+    description="401 `not_authenticated` when the survey takes no anonymous answers.",
+)
+def survey_challenge(request, slug: str):
+    _anonymous_allowed(_survey(request, slug))
+    question, token = limits.challenge_new()
+    return {"question": question, "token": token}
+
+
 @router.post(
     "/{slug}/responses",
     response=answers(201, SurveyResponseOut),
+    auth=[ApiKeyAuth(), NoCredentials(), SessionAuth()],
     summary="Answer a survey",
-    description="422 `required`, `foreign_option`, `invalid_answer`, `invalid_date`, "
-    "`too_long`, `unknown_question`, `empty_response`; 409 `already_answered`, "
-    "`survey_closed`; 429 when answering too often.",
+    description="Signed in (bearer key or session), or anonymously when the survey's "
+    "`allow_anonymous` is true: then send no credentials, and `challenge_token` and "
+    "`challenge` from `GET /api/v1/surveys/{slug}/challenge`; anonymous answers share one "
+    "limit per client address with the page's. "
+    "422 `required`, `foreign_option`, `invalid_answer`, `invalid_date`, `too_long`, "
+    "`unknown_question`, `hidden_question`, `empty_response`, `challenge_expired`, "
+    "`challenge_failed`, `profile_incomplete`; 401 `not_authenticated`; 409 "
+    "`already_answered`, `survey_closed`; 429 when answering too often.",
 )
 def survey_answer(request, slug: str, payload: SurveyResponseIn):
     survey = _survey(request, slug)
-    limits.refuse_flood(request, anonymous=False)
+    anonymous = not request.user.is_authenticated
+    if anonymous:
+        _anonymous_allowed(survey)
+    # The limit first: every try at the check question counts against it.
+    limits.refuse_flood(request, anonymous=anonymous)
+    if anonymous:
+        limits.challenge_check(payload.challenge_token, payload.challenge)
     response = response_submit(
-        request.auth,
+        request.user,
         survey_id=survey.pk,
         answers=payload.answers,
         ticket=payload.ticket,
         appeal=payload.appeal,
     )
     return Status(
-        201, {"id": response.pk, "survey": survey.slug, "results_url": survey.get_results_url()}
+        201,
+        {
+            "id": response.pk,
+            "survey": survey.slug,
+            "results_url": survey.get_results_url(),
+            "appeal": response.filed_appeal.number if response.filed_appeal_id else None,
+        },
     )
 
 

@@ -21,7 +21,9 @@ CHUNK = 2000
 
 
 def _header(questions: list[Question]) -> list[str]:
-    return [_("Response"), _("Submitted"), _("Signed in"), _("Rates")] + [q.text for q in questions]
+    return [_("Response"), _("Submitted"), _("Signed in"), _("Rates"), _("Appeal")] + [
+        q.text for q in questions
+    ]
 
 
 def _rows(survey: Survey, questions: list[Question]) -> Iterator[list[Any]]:
@@ -30,7 +32,8 @@ def _rows(survey: Survey, questions: list[Question]) -> Iterator[list[Any]]:
     ids = list(Response.objects.filter(survey=survey).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        responses = Response.objects.filter(pk__in=chunk).order_by("pk")
+        responses = Response.objects.filter(pk__in=chunk).select_related("filed_appeal")
+        responses = responses.order_by("pk")
         cells: dict[int, list[list[str]]] = {pk: [[] for _q in questions] for pk in chunk}
         answers = Answer.objects.filter(response_id__in=chunk).select_related("option")
         for answer in answers.order_by("pk"):
@@ -45,6 +48,7 @@ def _rows(survey: Survey, questions: list[Question]) -> Iterator[list[Any]]:
                 submitted.replace(microsecond=0),
                 _("yes") if response.respondent_id else _("no"),
                 response.subject,
+                response.filed_appeal.number if response.filed_appeal_id else "",
                 *["; ".join(values) for values in cells[response.pk]],
             ]
 

@@ -66,17 +66,38 @@ class QuestionForm(forms.Form):
         label=_("Section"), required=False, coerce=int, empty_value=None
     )
     order = forms.IntegerField(label=_("Order"), min_value=0, required=False)
+    show_if_options = forms.TypedMultipleChoiceField(
+        label=_("Ask only after these answers"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick answers of one earlier question (e.g. 1 and 2 stars to ask “why?”). "
+            "Leave all empty to ask always."
+        ),
+    )
 
-    def __init__(self, *args, survey: Survey, **kwargs):
+    def __init__(self, *args, survey: Survey, question: Question | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = [("", "—")] + [
             (s.pk, s.title) for s in survey.sections.all()
         ]
+        earlier = survey.questions.filter(
+            kind__in=[*Question.CHOICE_KINDS, *Question.NUMBER_KINDS]
+        ).prefetch_related("options")
+        if question is not None:
+            earlier = earlier.exclude(pk=question.pk)
+        self.fields["show_if_options"].choices = [
+            (q.text, [(o.pk, o.label) for o in q.options.all()]) for q in earlier
+        ]
+        if not self.fields["show_if_options"].choices:
+            del self.fields["show_if_options"]
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data["options"] = (data.get("options") or "").splitlines()
         data["section_id"] = data.pop("section")
+        data["show_if_options"] = data.get("show_if_options") or []
         return data
 
 

@@ -217,6 +217,22 @@ class Question(models.Model):
         help_text=_("For a star rating of an addressee's service."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    # Asked only when an earlier question's answer is one of these options (e.g. "why?" after
+    # a rating of 1 or 2); checked in responses.clean_answers, shown and hidden by the page.
+    show_if_question = models.ForeignKey(
+        "self",
+        verbose_name=_("shown only after the question"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependents",
+    )
+    show_if_options = models.ManyToManyField(
+        "Option",
+        verbose_name=_("when its answer is one of"),
+        blank=True,
+        related_name="+",
+    )
     answered_count = models.PositiveIntegerField(_("answered"), default=0, editable=False)
     other_count = models.PositiveIntegerField(_("answered “other”"), default=0, editable=False)
 
@@ -239,6 +255,12 @@ class Question(models.Model):
     @property
     def is_number(self) -> bool:
         return self.kind in self.NUMBER_KINDS
+
+    @property
+    def sort_key(self) -> tuple:
+        """Its place in the form: sections in order (questions outside any come first)."""
+        section = (self.section.order, self.section_id) if self.section_id else (-1, 0)
+        return (*section, self.order, self.pk)
 
 
 class Option(models.Model):
@@ -276,6 +298,15 @@ class Response(models.Model):
     )
     addressee = models.ForeignKey(
         Addressee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The appeal a complaint or proposal form's response was registered as (surveys/filing.py).
+    filed_appeal = models.OneToOneField(
+        "appeals.Appeal",
+        verbose_name=_("registered as the appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_response",
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 

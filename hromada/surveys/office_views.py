@@ -104,8 +104,9 @@ def office_question(request, slug: str, question_pk: int | None = None):
             "counts_for_quality": question.counts_for_quality,
             "section": question.section_id,
             "order": question.order,
+            "show_if_options": [o.pk for o in question.show_if_options.all()],
         }
-    form = QuestionForm(request.POST or None, initial=initial, survey=survey)
+    form = QuestionForm(request.POST or None, initial=initial, survey=survey, question=question)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_save(

@@ -18,6 +18,7 @@ from hromada.core.audit import audit_event_record
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.equeue.models import Booking
 from hromada.equeue.models import State as BookingState
+from hromada.surveys import filing
 from hromada.surveys.models import Answer, Option, QualityScore, Question, Response, Survey
 from hromada.surveys.services import OTHER_MAX, TEXT_MAX
 
@@ -57,19 +58,43 @@ def _option(question: Question, raw: Any) -> Option:
     return option
 
 
+def is_asked(question: Question, chosen: dict[int, set[int]]) -> bool:
+    """Whether the question is asked, given the options chosen in the questions asked before
+    it (a question after one that was not asked is not asked either)."""
+    if question.show_if_question_id is None:
+        return True
+    wanted = {o.pk for o in question.show_if_options.all()}
+    return bool(chosen.get(question.show_if_question_id, set()) & wanted)
+
+
 def clean_answers(survey: Survey, answers: dict[str, Any]) -> Cleaned:
     """Every question's answer checked; nothing is written here."""
     cleaned = Cleaned()
-    questions = list(survey.questions.prefetch_related("options"))
+    questions = sorted(
+        survey.questions.select_related("section").prefetch_related("options", "show_if_options"),
+        key=lambda q: q.sort_key,
+    )
     known = {q.key for q in questions} | {f"{q.key}_other" for q in questions}
     if unknown := sorted(set(answers) - known):
         raise ValidationFailed(
             _("Answers to questions this survey does not have: %s.") % ", ".join(unknown),
             code="unknown_question",
         )
+    chosen: dict[int, set[int]] = {}  # the options chosen per question asked
     for question in questions:
         values = [v for v in _as_list(answers.get(question.key)) if str(v).strip() != ""]
         other = str(answers.get(f"{question.key}_other") or "").strip()
+        if not is_asked(question, chosen):
+            # Not asked after the earlier answer: nothing is required, and no answer is taken.
+            if values or other:
+                _refuse(
+                    question,
+                    _("it is asked only after another answer to «%(parent)s»; leave it empty.")
+                    % {"parent": question.show_if_question.text},
+                    "hidden_question",
+                )
+            continue
+        chosen[question.pk] = set()
         if other and not question.allow_other:
             _refuse(question, _("this question has no “other” answer."))
         if len(other) > OTHER_MAX:
@@ -82,10 +107,11 @@ def clean_answers(survey: Survey, answers: dict[str, Any]) -> Cleaned:
             _refuse(question, _("choose one answer."))
         cleaned.questions.append(question.pk)
         if question.is_choice or question.is_number:
-            chosen = [_option(question, raw) for raw in values]
-            if len({o.pk for o in chosen}) != len(chosen):
+            options = [_option(question, raw) for raw in values]
+            if len({o.pk for o in options}) != len(options):
                 _refuse(question, _("an option is chosen twice."))
-            for option in chosen:
+            chosen[question.pk] = {o.pk for o in options}
+            for option in options:
                 cleaned.answers.append(Answer(question=question, option=option))
                 cleaned.options.append(option.pk)
                 if question.counts_for_quality:
@@ -186,13 +212,16 @@ def response_submit(
 ) -> Response:
     """Store a response. A signed-in person answers once per survey (and once per ticket or
     appeal rated); the anonymous may answer only surveys that allow it, and the caller has
-    already applied the rate limit and the challenge (hromada/surveys/limits.py)."""
+    already applied the rate limit and the challenge (hromada/surveys/limits.py). A response
+    to the complaint or proposal form is registered as an appeal here too (filing.py)."""
     now = now or timezone.now()
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None or not actor.has_perm("surveys.view_survey", survey):
         raise NotFound(_("No such survey."))
     _refuse_closed(survey, now)
     signed_in = actor.is_authenticated
+    if not signed_in and filing.files_appeal(survey):
+        filing.refuse_anonymous(survey)
     if not signed_in and not survey.allow_anonymous:
         raise PermissionDenied(_("Sign in to answer this survey."), code="not_authenticated")
     if not signed_in and (ticket or appeal):
@@ -233,6 +262,8 @@ def response_submit(
         Question.objects.filter(pk__in=cleaned.others).update(other_count=F("other_count") + 1)
     if cleaned.stars and addressee_id:
         _add_stars(addressee_id, _month(now), cleaned.stars)
+    if filing.files_appeal(survey):
+        filing.appeal_from_response(actor, survey=survey, response=response)
     audit_event_record(
         actor=actor, action="surveys.response_submitted", target=survey, response=response.pk
     )

@@ -60,10 +60,11 @@ def survey_by_slug(user: User, slug: str) -> Survey | None:
 
 
 def survey_form(survey: Survey) -> list[dict]:
-    """The questions in their sections, in order (three queries)."""
+    """The questions in their sections, in order (four queries)."""
     questions = list(
-        survey.questions.select_related("section").prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("order", "pk"))
+        survey.questions.select_related("section", "show_if_question").prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("order", "pk")),
+            Prefetch("show_if_options", queryset=Option.objects.order_by("order", "pk")),
         )
     )
     sections: list[dict] = []
@@ -101,10 +102,12 @@ def _percent(part: int, whole: int) -> float:
 
 def survey_results(survey: Survey) -> list[QuestionResult]:
     """Counts and percentages per option (of those who answered the question), the average
-    of stars and scales, and the NPS of a 0–10 scale: two queries whatever the responses."""
+    of stars and scales, and the NPS of a 0–10 scale: three queries whatever the responses.
+    A conditional question's shares are of those it was asked who answered it."""
     results = []
-    questions = survey.questions.prefetch_related(
-        Prefetch("options", queryset=Option.objects.order_by("order", "pk"))
+    questions = survey.questions.select_related("show_if_question").prefetch_related(
+        Prefetch("options", queryset=Option.objects.order_by("order", "pk")),
+        Prefetch("show_if_options", queryset=Option.objects.order_by("order", "pk")),
     )
     for question in questions:
         options = list(question.options.all())

@@ -22,6 +22,8 @@ from hromada.core.audit import audit_event_record
 from hromada.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hromada.surveys.models import Category, Option, Question, Section, Survey
 
+# Their responses are registered as appeals (surveys/filing.py), so never anonymous.
+FORMS_FILING_APPEALS = (Survey.Form.COMPLAINT, Survey.Form.PROPOSAL)
 TEXT_MAX = {Question.Kind.SHORT_TEXT: 300, Question.Kind.LONG_TEXT: 5_000}
 OTHER_MAX = 300
 OPTIONS_MAX = 50
@@ -120,6 +122,21 @@ def check_survey_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def refuse_anonymous_appeals(survey: Survey) -> None:
+    """The complaint and proposal forms (and a new version of one, which takes their key when
+    published) register appeals: Law 393/96-ВР art. 8 leaves anonymous appeals unconsidered."""
+    builtin = survey.builtin or (survey.replaces.builtin if survey.replaces_id else "")
+    if builtin in FORMS_FILING_APPEALS:
+        raise ValidationFailed(
+            _(
+                "This form registers appeals, and the law on citizens' appeals does not "
+                "consider anonymous ones: it cannot take answers without signing in."
+            ),
+            code="anonymous_appeal",
+            field="allow_anonymous",
+        )
+
+
 @transaction.atomic
 def survey_create(actor: User, *, title: str, slug: str = "", **fields: Any) -> Survey:
     if not actor.has_perm("surveys.create_survey"):
@@ -141,6 +158,8 @@ def survey_create(actor: User, *, title: str, slug: str = "", **fields: Any) -> 
 def survey_update(actor: User, *, survey_id: int, **fields: Any) -> Survey:
     survey = _survey_for(actor, survey_id, lock=True)
     fields = check_survey_fields(actor, fields)
+    if fields.get("allow_anonymous"):
+        refuse_anonymous_appeals(survey)
     for name, value in fields.items():
         setattr(survey, name, value)
     survey.save()
@@ -172,6 +191,7 @@ def section_save(
             raise NotFound(_("No such section."))
     section.title, section.description, section.order = title.strip(), description, order
     section.save()
+    _check_condition_order(survey)
     audit_event_record(actor=actor, action="surveys.section_saved", target=survey, section=title)
     return section
 
@@ -188,6 +208,7 @@ def section_delete(actor: User, *, survey_id: int, section_id: int) -> None:
         actor=actor, action="surveys.section_deleted", target=survey, section=section.title
     )
     section.delete()
+    _check_condition_order(survey)
 
 
 def _clean_options(kind: str, options: Sequence[str]) -> list[str]:
@@ -226,7 +247,10 @@ def question_save(
     section_id: int | None = None,
     order: int | None = None,
     question_id: int | None = None,
+    show_if_options: Sequence[int] = (),
 ) -> Question:
+    """Add or change a question. ``show_if_options``: ask it only when an earlier question's
+    answer is one of these options (all of that one question); empty: always asked."""
     survey = _survey_for(actor, survey_id, lock=True)
     _refuse_answered(survey)
     if kind not in Question.Kind.values:
@@ -244,6 +268,15 @@ def question_save(
         question = survey.questions.filter(pk=question_id).first()
         if question is None:
             raise NotFound(_("No such question."))
+        if question.dependents.exists() and kind not in Question.CHOICE_KINDS + tuple(
+            Question.NUMBER_KINDS
+        ):
+            raise ValidationFailed(
+                _("Other questions are asked after this one's answer: keep it a list or a scale."),
+                code="condition_kept",
+                field="kind",
+            )
+        kept = _condition_labels(question)
         question.options.all().delete()
     question.kind, question.text, question.help_text = kind, text.strip(), help_text.strip()
     question.is_required = is_required
@@ -259,10 +292,74 @@ def question_save(
     else:
         rows = [Option(question=question, label=label, order=i) for i, label in enumerate(labels)]
     Option.objects.bulk_create(rows)
+    if question_id is not None:
+        _condition_relink(question, kept)
+    _set_condition(survey, question, show_if_options)
+    _check_condition_order(survey)
     audit_event_record(
         actor=actor, action="surveys.question_saved", target=survey, question=question.text
     )
     return question
+
+
+def _condition_labels(question: Question) -> dict[int, set[str]]:
+    """For each question asked after this one's answer: the labels of the options it needs
+    (options are made anew when a question is saved; labels carry the condition over)."""
+    return {
+        dependent.pk: {o.label for o in dependent.show_if_options.all()}
+        for dependent in question.dependents.prefetch_related("show_if_options")
+    }
+
+
+def _condition_relink(question: Question, kept: dict[int, set[str]]) -> None:
+    for dependent in Question.objects.filter(pk__in=kept):
+        options = [o for o in question.options.all() if o.label in kept[dependent.pk]]
+        dependent.show_if_options.set(options)
+        if not options:  # its options are gone: the question is asked always
+            dependent.show_if_question = None
+            dependent.save(update_fields=["show_if_question"])
+
+
+def _set_condition(survey: Survey, question: Question, option_ids: Sequence[int]) -> None:
+    wanted = {int(pk) for pk in option_ids}
+    if not wanted:
+        question.show_if_question = None
+        question.save(update_fields=["show_if_question"])
+        question.show_if_options.clear()
+        return
+    options = list(Option.objects.filter(pk__in=wanted, question__survey=survey))
+    parents = {o.question_id for o in options}
+    if len(options) != len(wanted) or len(parents) != 1:
+        raise ValidationFailed(
+            _("The condition's answers must all be options of one question of this survey."),
+            code="invalid_condition",
+            field="show_if_options",
+        )
+    parent = Question.objects.select_related("section").get(pk=parents.pop())
+    placed = Question.objects.select_related("section").get(pk=question.pk)
+    if not (parent.is_choice or parent.is_number) or parent.sort_key >= placed.sort_key:
+        raise ValidationFailed(
+            _("A question can depend only on the answer to an earlier list, stars or scale."),
+            code="invalid_condition",
+            field="show_if_options",
+        )
+    question.show_if_question = parent
+    question.save(update_fields=["show_if_question"])
+    question.show_if_options.set(options)
+
+
+def _check_condition_order(survey: Survey) -> None:
+    """Every condition still names an earlier question (orders and sections can change)."""
+    questions = {q.pk: q for q in survey.questions.select_related("section")}
+    for question in questions.values():
+        parent = questions.get(question.show_if_question_id)
+        if parent is not None and parent.sort_key >= question.sort_key:
+            raise ValidationFailed(
+                _("«%(question)s» depends on «%(parent)s», so it must come after it.")
+                % {"question": question.text, "parent": parent.text},
+                code="invalid_condition",
+                field="order",
+            )
 
 
 @transaction.atomic
@@ -293,6 +390,8 @@ def survey_publish(actor: User, *, survey_id: int, now: datetime | None = None) 
         if old.state != Survey.State.ARCHIVED:
             _archive(actor, old, now=now, reason="replaced")
         survey.builtin = survey.builtin or old.builtin
+    if survey.allow_anonymous:
+        refuse_anonymous_appeals(survey)
     survey.state = Survey.State.PUBLISHED
     survey.published_at = survey.published_at or now
     survey.save(update_fields=["state", "published_at", "builtin", "updated_at"])
@@ -350,7 +449,10 @@ def survey_replace(actor: User, *, survey_id: int) -> Survey:
         sections[section.pk] = Section.objects.create(
             survey=new, title=section.title, description=section.description, order=section.order
         )
-    for question in old.questions.prefetch_related("options"):
+    copies: dict[int, Question] = {}
+    option_copies: dict[int, Option] = {}
+    originals = list(old.questions.prefetch_related("options", "show_if_options"))
+    for question in originals:
         copy = Question.objects.create(
             survey=new,
             section=sections.get(question.section_id),
@@ -362,9 +464,19 @@ def survey_replace(actor: User, *, survey_id: int) -> Survey:
             counts_for_quality=question.counts_for_quality,
             order=question.order,
         )
-        Option.objects.bulk_create(
-            Option(question=copy, label=o.label, value=o.value, order=o.order)
-            for o in question.options.all()
+        made = Option.objects.bulk_create(
+            [
+                Option(question=copy, label=o.label, value=o.value, order=o.order)
+                for o in question.options.all()
+            ]
         )
+        copies[question.pk] = copy
+        option_copies.update(zip((o.pk for o in question.options.all()), made, strict=True))
+    for question in originals:
+        if question.show_if_question_id in copies:
+            copy = copies[question.pk]
+            copy.show_if_question = copies[question.show_if_question_id]
+            copy.save(update_fields=["show_if_question"])
+            copy.show_if_options.set(option_copies[o.pk] for o in question.show_if_options.all())
     audit_event_record(actor=actor, action="surveys.survey_replaced", target=old, new=new.slug)
     return new

@@ -7,9 +7,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hromada.accounts.selectors import profile_missing_fields
 from hromada.core.errors import ApplicationError
 from hromada.directory.models import Addressee
-from hromada.surveys import charts, limits, selectors
+from hromada.surveys import charts, filing, limits, selectors
 from hromada.surveys.forms import answers_from_post
 from hromada.surveys.models import Category, Question
 from hromada.surveys.responses import response_submit
@@ -55,8 +56,11 @@ def _answer_context(request, survey, *, posted=None, error=None) -> dict:
         "ticket": request.GET.get("ticket") or request.POST.get("ticket", ""),
         "appeal": request.GET.get("appeal") or request.POST.get("appeal", ""),
         "preview": False,
+        "files_appeal": filing.files_appeal(survey),
     }
-    if not request.user.is_authenticated and survey.allow_anonymous:
+    if context["files_appeal"] and request.user.is_authenticated:
+        context["missing"] = profile_missing_fields(request.user)
+    if not request.user.is_authenticated and survey.allow_anonymous and not context["files_appeal"]:
         context["challenge"], context["challenge_token"] = limits.challenge_new()
     return context
 
@@ -70,12 +74,13 @@ def survey(request, slug: str):
     answers = answers_from_post(request.POST, sections)
     anonymous = not request.user.is_authenticated
     try:
-        if anonymous and survey.allow_anonymous:
+        # The limit first: every try at the check question counts against it.
+        limits.refuse_flood(request, anonymous=anonymous)
+        if anonymous and survey.allow_anonymous and not filing.files_appeal(survey):
             limits.challenge_check(
                 request.POST.get("challenge_token", ""), request.POST.get("challenge", "")
             )
-        limits.refuse_flood(request, anonymous=anonymous)
-        response_submit(
+        response = response_submit(
             request.user,
             survey_id=survey.pk,
             answers=answers,
@@ -83,9 +88,22 @@ def survey(request, slug: str):
             appeal=request.POST.get("appeal", ""),
         )
     except ApplicationError as exc:
-        context = _answer_context(request, survey, posted=request.POST, error=exc)
+        posted = request.POST
+        if exc.code == "hidden_question":
+            # A choice cannot be unticked without a script: the form comes back without it.
+            posted = posted.copy()
+            for key in (exc.field, f"{exc.field}_other"):
+                posted.pop(key, None)
+        context = _answer_context(request, survey, posted=posted, error=exc)
         status = 200 if exc.code in ("already_answered",) else exc.status
         return render(request, "surveys/survey.html", context, status=status)
+    if response.filed_appeal_id:
+        messages.success(
+            request,
+            _("Thank you! It is registered as appeal no. %(number)s; the answer will come here.")
+            % {"number": response.filed_appeal.number},
+        )
+        return redirect("appeals:detail", pk=response.filed_appeal_id)
     messages.success(request, _("Thank you! Your answer is saved."))
     if request.user.has_perm("surveys.view_results", survey):
         return redirect(survey.get_results_url())

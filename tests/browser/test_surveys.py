@@ -97,3 +97,41 @@ def test_the_builder_pages_pass_an_accessibility_audit(page, axe, settings):  # 
     submit(page, page.get_by_role("button", name=tr("Publish")))
     expect(page.get_by_text(tr("The survey is open for answers."))).to_be_visible()
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_a_conditional_question_appears_after_a_low_rating(page, axe):  # noqa: F811
+    """With the script, "why?" shows only after 1 or 2 stars, and is not sent otherwise."""
+    from hromada.surveys import services
+    from hromada.surveys.tests.factories import administrator
+
+    survey = make_survey(publish=False)
+    admin = administrator()
+    rating = q(survey, "rating")
+    why = services.question_save(
+        admin,
+        survey_id=survey.pk,
+        kind="long_text",
+        text="Чому так низько?",
+        is_required=True,
+        show_if_options=[o.pk for o in rating.options.filter(value__lte=2)],
+    )
+    services.survey_publish(admin, survey_id=survey.pk)
+    page.goto("/surveys/complaint/")  # signed out: why it needs signing in, and no form
+    expect(page.locator("form.survey-form")).to_have_count(0)
+    found = {"complaint, signed out": violations(page, axe)}
+    log_in(page, UserFactory())
+    page.goto(survey.get_absolute_url())
+    question = page.locator(f"#field-{why.key}")
+    expect(question).to_be_hidden()
+    stars = page.get_by_role("group", name=rating.text)
+    stars.get_by_text("2 ★").click()
+    expect(question).to_be_visible()
+    found["conditional question shown"] = violations(page, axe)
+    page.get_by_label(why.text).fill("Довго чекав")
+    stars.get_by_text("5 ★").click()
+    expect(question).to_be_hidden()
+    submit(page, page.get_by_role("button", name=tr("Send the answer")))
+    expect(page).to_have_url(path_is(survey.get_results_url()))
+    response = Response.objects.get()
+    assert not response.answers.filter(question=why).exists()
+    assert {name: problems for name, problems in found.items() if problems} == {}

@@ -78,12 +78,17 @@ def appeal_submit(
     on_behalf: AuthorDetails | None = None,
     via_partner: bool = False,
     received_at: datetime | None = None,
+    origin: dict | None = None,
+    origin_note: str = "",
 ) -> Appeal:
     """Accept an appeal from a citizen (``actor``), or register one an operator received by
     phone, post, e-mail or in person (``on_behalf``): number, route, deadline, notify.
 
     ``via_partner``: a partner organisation's system files ``on_behalf`` of a resident through
-    the API (Open311); the caller has checked the partner's API key, which vouches for it."""
+    the API (Open311); the caller has checked the partner's API key, which vouches for it.
+
+    ``origin`` (stored with the submitted event) and ``origin_note`` (shown on the timeline)
+    say where another app took the appeal in, e.g. a survey's complaint form."""
     if kind not in Kind.values:
         raise ValidationFailed(_("Choose the kind of appeal."), field="kind")
     subject = _clean_text(subject, field="subject", label=_("subject"), max_length=SUBJECT_MAX)
@@ -294,8 +299,10 @@ def appeal_submit(
             actor=actor,
             action=Event.Action.SUBMITTED,
             to_state=State.SUBMITTED,
+            comment=origin_note,
             channel=channel,
             registered_by=registered_by.pk if registered_by else None,
+            **({"origin": origin} if origin else {}),
         )
         _event(
             appeal,

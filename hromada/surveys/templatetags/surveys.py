@@ -34,3 +34,17 @@ def posted_value(posted, key: str) -> str:
 @register.filter
 def as_str(value) -> str:
     return str(value)
+
+
+@register.filter
+def condition_values(question) -> str:
+    """The form values of the earlier question's inputs that ask this one."""
+    return " ".join(
+        str(o.value) if question.show_if_question.is_number else str(o.pk)
+        for o in question.show_if_options.all()
+    )
+
+
+@register.filter
+def condition_labels(question) -> str:
+    return ", ".join(o.label for o in question.show_if_options.all())

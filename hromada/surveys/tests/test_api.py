@@ -121,6 +121,7 @@ def test_the_openapi_document_lists_every_surveys_endpoint(client):
         ("get", "/api/v1/surveys/{slug}"),
         ("post", "/api/v1/surveys/{slug}/responses"),
         ("get", "/api/v1/surveys/{slug}/results"),
+        ("get", "/api/v1/surveys/{slug}/challenge"),
     }
     answer = document["paths"]["/api/v1/surveys/{slug}/responses"]["post"]
     assert "409" in answer["responses"] and "422" in answer["responses"]

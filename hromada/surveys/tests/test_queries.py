@@ -69,3 +69,29 @@ def test_results_do_not_depend_on_the_responses(client):
         response_submit(UserFactory(), survey_id=survey.pk, answers=good_answers(survey))
     assert queries_for(client, survey.get_results_url()) == few
     assert few <= 12
+
+
+def test_conditional_questions_cost_no_query_each(client):
+    """The form, its results and the API read every condition in the same few queries."""
+    admin = administrator()
+    survey = make_survey(actor=admin, publish=False)
+    rating = survey.questions.get(kind="rating")
+    low = [o.pk for o in rating.options.filter(value__lte=2)]
+
+    def conditional(count):
+        for n in range(count):
+            services.question_save(
+                admin, survey_id=survey.pk, kind="short_text", text=f"Чому {n}?",
+                show_if_options=low,
+            )  # fmt: skip
+
+    paths = [
+        survey.get_absolute_url(),
+        survey.get_results_url(),
+        f"/api/v1/surveys/{survey.slug}",
+    ]
+    conditional(1)
+    services.survey_publish(admin, survey_id=survey.pk)
+    few = [queries_for(client, path) for path in paths]
+    conditional(5)  # no answers yet, so its questions may still change
+    assert [queries_for(client, path) for path in paths] == few
