@@ -31,7 +31,7 @@ def titles(**filters) -> list[str]:
         ("ремонтник", False),
         ("пʼятниці", True),  # another apostrophe, split where the index splits it
         ("п'ят", True),
-        ("\"ремонт\" OR", False),  # operators are words here, and "or" is in no post
+        ('"ремонт" OR', False),  # operators are words here, and "or" is in no post
         ("*", True),  # no word at all: no narrowing
     ],
 )
