@@ -141,7 +141,8 @@ def inbox_open(*, user, delivery_id: int) -> Delivery:
 
 
 def delivery_opened(*, token: str) -> bool:
-    """A browser notification was clicked: mark its delivery opened (once)."""
+    """A browser notification was clicked, or an e-mail's tracking picture loaded: mark its
+    delivery opened (the first time only)."""
     from hromada.messaging.rendering import OPENED_SALT
 
     try:

@@ -53,7 +53,7 @@ def test_a_notification_lands_in_the_inbox_and_the_mailbox_once(citizen, smtp):
     unsubscribe = header(message, "List-Unsubscribe")
     assert unsubscribe.startswith("<http://") and "/unsubscribe/" in unsubscribe
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    body = message.get_content()
+    body = message.get_body(preferencelist=("plain",)).get_content()
     assert "The answer is in your cabinet." in body and "/appeals/1/" in body
     email.refresh_from_db()
     assert email.status == Status.SENT and email.attempts == 1 and email.sent_at
@@ -203,3 +203,41 @@ def test_a_connection_dropped_mid_batch_is_opened_again_and_the_email_retried(sm
         assert drain()["sent"] == 1
     # Each person got the e-mail once.
     assert sorted(r for r, _m in smtp.messages) == sorted([p.email] for p in people)
+
+
+def test_loading_the_pictures_of_an_email_marks_it_opened_once(client, citizen, smtp):
+    tell(citizen, body="Відповідь у кабінеті: https://rada.example/appeals/1/ <b>не HTML</b>")
+    drain()
+    [(_to, message)] = smtp.messages
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "&lt;b&gt;не HTML&lt;/b&gt;" in html  # the text, escaped
+    assert '<a href="https://rada.example/appeals/1/" rel="nofollow">' in html
+    pixel = html.split('<img src="', 1)[1].split('"', 1)[0]
+    path = "/" + pixel.split("://", 1)[1].split("/", 1)[1]
+    # Nothing personal in the address: the delivery's number, signed.
+    assert citizen.email.split("@")[0] not in path and citizen.last_name not in path
+    email = Delivery.objects.get(channel="email")
+    assert email.opened_at is None
+    first = timezone.now()
+    with time_machine.travel(first, tick=False):
+        response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+    assert response["Cache-Control"] == "no-store, private"
+    assert not response.cookies
+    with time_machine.travel(first + timedelta(hours=1), tick=False):
+        client.get(path)
+    email.refresh_from_db()
+    assert email.opened_at == first  # the first opening stays
+    # A damaged token gets the same picture and changes nothing.
+    Delivery.objects.update(opened_at=None)
+    damaged = path.replace(".gif", "x.gif")
+    assert client.get(damaged).status_code == 200
+    assert Delivery.objects.get(channel="email").opened_at is None
+
+
+def test_open_tracking_can_be_turned_off(citizen, smtp, settings):
+    settings.MESSAGING_EMAIL_OPEN_TRACKING = False
+    tell(citizen)
+    drain()
+    [(_to, message)] = smtp.messages
+    assert message.get_content_type() == "text/plain"
