@@ -34,10 +34,17 @@ POSTGRESQL = [
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
     "CREATE INDEX news_post_search_vector ON news_post USING gin (search_vector)",
     "DROP INDEX IF EXISTS news_post_search_trgm",
+    # The new column's statistics now, not when autovacuum next finds enough changed rows:
+    # without them the planner cannot tell a common word from a rare one.
+    "ANALYZE news_post",
 ]
 POSTGRESQL_DROP = [
     "DROP INDEX IF EXISTS news_post_search_vector",
     "ALTER TABLE news_post DROP COLUMN IF EXISTS search_vector",
+    # Back to 0002's trigram index, where that migration could make it.
+    "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN "
+    "CREATE INDEX IF NOT EXISTS news_post_search_trgm ON news_post "
+    "USING gin (search_text gin_trgm_ops); END IF; END $$",
 ]
 
 

@@ -39,6 +39,8 @@ POSTGRESQL = [
     "FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state "
     "OR OLD.published_at IS DISTINCT FROM NEW.published_at) "
     "EXECUTE FUNCTION news_post_tags_follow()",
+    # Statistics of the filled column now (the back-fill rewrote every row).
+    "ANALYZE news_post_tags",
 ]
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS news_post_tags_follow ON news_post",
