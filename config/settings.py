@@ -512,6 +512,8 @@ MESSAGING_MAX_ATTEMPTS = int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "5"))
 # A worker leases a batch of deliveries this long; one that dies leaves them to another after it.
 MESSAGING_LEASE_SECONDS = int(os.environ.get("MESSAGING_LEASE_SECONDS", "120"))
 MESSAGING_BATCH = int(os.environ.get("MESSAGING_BATCH", "200"))
+# E-mails carry an HTML copy with a tracking picture that marks the delivery opened.
+MESSAGING_EMAIL_OPEN_TRACKING = env_bool("MESSAGING_EMAIL_OPEN_TRACKING", True)
 # The daily digest goes out at this hour, Kyiv time.
 MESSAGING_DIGEST_HOUR = int(os.environ.get("MESSAGING_DIGEST_HOUR", "18"))
 # Telegram: the bot's token and name (from @BotFather); the API base is a setting so tests

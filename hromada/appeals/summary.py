@@ -7,21 +7,20 @@ gets the figures for that addressee and everything under it. The appeals departm
 counted: even their existence is confidential.
 
 The job runs once a day (hromada.core.scheduling claims one run per slot however many workers
-there are). Each e-mail sent is recorded in the audit log as ``appeals.summary_sent`` with its
-recipient and day, so a retried run (a worker that died half-way) mails only those still
-waiting; the Message-ID is the same for a (recipient, day), so a mail client shows even a
-resend as one message.
+there are). Each summary is handed to the messaging layer as a notification of its own kind
+(``appeal_summary``): a head chooses its channels in the cabinet like any other kind, and its
+deliveries are recorded, sent by the workers with retries, and shown like all the others. The
+notification's key is the (recipient, day), so a retried run (a worker that died half-way)
+owes only those still missing.
 """
 
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -29,15 +28,16 @@ from django_tasks import task
 
 from hromada.appeals.models import OPEN_STATES, Appeal, Kind, Rating
 from hromada.appeals.selectors import day_start
-from hromada.core.audit import audit_event_record
 from hromada.core.deadlines import KYIV, ONE_DAY
-from hromada.core.models import AuditEvent
 from hromada.core.scheduling import periodic
 from hromada.directory.models import Addressee, Membership
+from hromada.messaging.models import Channel
+from hromada.messaging.models import Kind as MessageKind
+from hromada.messaging.notify import notification_send
 
 logger = logging.getLogger(__name__)
 
-SENT = "appeals.summary_sent"
+SOURCE = "appeals.summary"
 WEEK_DAYS = 7
 # The overdue appeals an e-mail lists by number; the rest are counted and a link shows them.
 OVERDUE_LISTED = 30
@@ -120,19 +120,19 @@ def _subtrees() -> tuple[dict[int, Addressee], dict[int, set[int]]]:
     return addressees, below
 
 
-def _heads() -> dict[str, list[int]]:
-    """E-mail -> the addressees (with units under them) its owner is responsible for."""
+def _heads() -> dict[int, list[int]]:
+    """User id -> the addressees (with units under them) that person is responsible for."""
     _addressees, below = _subtrees()
-    heads: dict[str, list[int]] = defaultdict(list)
+    heads: dict[int, list[int]] = defaultdict(list)
     memberships = Membership.objects.filter(
         is_responsible=True, user__is_active=True, addressee_id__in=below
     ).order_by("addressee__order", "addressee_id")
-    for email, addressee_id in memberships.values_list("user__email", "addressee_id"):
-        heads[email.strip().lower()].append(addressee_id)
+    for user_id, addressee_id in memberships.values_list("user_id", "addressee_id"):
+        heads[user_id].append(addressee_id)
     return heads
 
 
-def _message(recipient: str, sections: list[Section], *, day: date) -> EmailMessage:
+def _render(sections: list[Section], *, day: date) -> tuple[str, str]:
     context = {
         "sections": sections,
         "day": day,
@@ -142,29 +142,22 @@ def _message(recipient: str, sections: list[Section], *, day: date) -> EmailMess
     }
     subject = render_to_string("appeals/email/summary_subject.txt", context)
     body = render_to_string("appeals/email/summary.txt", context)
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
-    # The same id for a (recipient, day): a resend shows as one message.
-    key = hashlib.sha256(recipient.encode()).hexdigest()[:20]
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[recipient],
-        headers={"Message-ID": f"<appeal-summary-{day.isoformat()}-{key}@{domain}>"},
-    )
+    return " ".join(subject.split()), body
 
 
-def summaries_build(*, today: date, now: datetime) -> dict[str, list[Section]]:
-    """Recipient -> the sections of their summary of ``today``'s yesterday (empty ones left
-    out; nobody is mailed to say nothing happened)."""
+def summaries_build(*, today: date, now: datetime) -> dict[int | str, list[Section]]:
+    """Recipient (a head's user id, or the department's address) -> the sections of their
+    summary of ``today``'s yesterday (empty ones left out; nobody is told that nothing
+    happened)."""
     day = today - ONE_DAY
     addressees, below = _subtrees()
-    owed: dict[str, list[Section]] = {}
+    owed: dict[int | str, list[Section]] = {}
     department = (settings.APPEALS_DEPARTMENT_EMAIL or "").strip().lower()
     if department:
         section = _summarise(Appeal.objects.all(), title=settings.CITY_NAME, day=day, now=now)
         if not section.is_empty:
             owed[department] = [section]
-    for email, addressee_ids in _heads().items():
+    for user_id, addressee_ids in _heads().items():
         sections = [
             _summarise(
                 Appeal.objects.filter(addressee_id__in=below[pk]),
@@ -176,50 +169,49 @@ def summaries_build(*, today: date, now: datetime) -> dict[str, list[Section]]:
         ]
         sections = [s for s in sections if not s.is_empty]
         if sections:
-            owed.setdefault(email, []).extend(sections)
+            owed.setdefault(user_id, []).extend(sections)
     return owed
 
 
-def _already_sent(day: date, recipients: Iterable[str]) -> set[str]:
-    records = AuditEvent.objects.filter(action=SENT, payload__day=day.isoformat())
-    return set(records.values_list("payload__to", flat=True)) & set(recipients)
+def summary_key(recipient: int | str, day: date) -> str:
+    """One summary per recipient and day, however often the job runs."""
+    who = f"user:{recipient}" if isinstance(recipient, int) else f"address:{recipient}"
+    return f"{SOURCE}:{day.isoformat()}:{hashlib.sha256(who.encode()).hexdigest()[:20]}"
 
 
 def summaries_send(*, today: date | None = None) -> int:
-    """E-mail every head the summary of yesterday (Kyiv); return how many e-mails were sent."""
+    """Owe every head the summary of yesterday (Kyiv) through the messaging layer; return
+    how many summaries were newly owed (the workers send them)."""
     now = timezone.now()
     today = today or now.astimezone(KYIV).date()
     day = today - ONE_DAY
+    owed_now = 0
     with translation.override(settings.LANGUAGE_CODE):
-        owed = summaries_build(today=today, now=now)
-        waiting = sorted(set(owed) - _already_sent(day, owed))
-        if not waiting:
-            return 0
-        sent, failed = 0, []
-        # One connection for the whole batch: an SMTP session per message would be slow.
-        with get_connection() as connection:
-            for recipient in waiting:
-                try:
-                    connection.send_messages([_message(recipient, owed[recipient], day=day)])
-                except Exception:
-                    # One refused address must not keep the summary from the other heads.
-                    logger.exception("appeal summary not sent", extra={"to": recipient})
-                    failed.append(recipient)
-                    continue
-                audit_event_record(actor=None, action=SENT, to=recipient, day=day.isoformat())
-                sent += 1
-    logger.info("appeal summaries", extra={"day": day.isoformat(), "sent": sent})
-    if failed:
-        # The failure shows in the task's record; running it again (or summaries_send for
-        # that day) mails only those still waiting.
-        raise RuntimeError(f"{len(failed)} appeal summaries could not be sent.")
-    return sent
+        for recipient, sections in summaries_build(today=today, now=now).items():
+            subject, body = _render(sections, day=day)
+            common = {
+                "kind": MessageKind.APPEAL_SUMMARY,
+                "subject": subject,
+                "body": body,
+                "url": "/office/appeals/",
+                "source": SOURCE,
+                "key": summary_key(recipient, day),
+            }
+            if isinstance(recipient, int):
+                rows = notification_send(user_id=recipient, **common)
+            else:
+                # The department's mailbox is an address, not a person: e-mail only.
+                rows = notification_send(email=recipient, channels=[Channel.EMAIL], **common)
+            owed_now += bool(rows)
+    logger.info("appeal summaries", extra={"day": day.isoformat(), "owed": owed_now})
+    return owed_now
 
 
 @periodic(every=timedelta(days=1))
 @task()
 def send_appeal_summaries() -> int:
-    """Every morning: the summary of yesterday's appeals to the heads and the department.
+    """Every morning: the summary of yesterday's appeals to the heads and the department,
+    owed through the messaging layer.
 
     A day's slot begins at midnight UTC, after midnight in Kyiv, so yesterday is complete.
     """

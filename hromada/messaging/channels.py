@@ -17,13 +17,14 @@ import urllib.request
 from functools import cache
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.utils import timezone
+from django.utils.html import escape, linebreaks, urlize
 from django.utils.module_loading import import_string
 
 from hromada.core.mail import stable_message_id
 from hromada.messaging.models import Delivery, Profile, PushSubscription, SuppressedAddress
-from hromada.messaging.rendering import Content, opened_url, unsubscribe_url
+from hromada.messaging.rendering import Content, opened_url, pixel_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +89,15 @@ class EmailChannel(BaseChannel):
 
     def build(self, delivery: Delivery, content: Content) -> EmailMessage:
         unsubscribe = unsubscribe_url(delivery)
-        message = EmailMessage(
-            subject=" ".join(content.subject.split()),
-            body=content.text
+        text = (
+            content.text
             + (f"\n\n{content.url}\n" if content.url and content.url not in content.text else "")
             # The same link as the header, for mail clients that hide headers.
-            + f"\n--\n{settings.CITY_NAME}\n{unsubscribe}\n",
+            + f"\n--\n{settings.CITY_NAME}\n{unsubscribe}\n"
+        )
+        message = EmailMultiAlternatives(
+            subject=" ".join(content.subject.split()),
+            body=text,
             to=[delivery.address],
             headers={
                 # The same id however often it is sent: a resend shows as one message.
@@ -104,6 +108,16 @@ class EmailChannel(BaseChannel):
             },
             connection=self.connection,
         )
+        if settings.MESSAGING_EMAIL_OPEN_TRACKING:
+            # The same text as HTML, with a picture whose loading says the e-mail was opened
+            # (where the mail client loads pictures: many do not until asked).
+            html = linebreaks(urlize(text, nofollow=True, autoescape=True))
+            pixel = escape(pixel_url(delivery))
+            message.attach_alternative(
+                f'{html}<img src="{pixel}" width="1" height="1" alt="" '
+                'style="display:block;border:0">',
+                "text/html",
+            )
         for name, data, mimetype in content.attachments:
             message.attach(name, data, mimetype)
         return message

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     SUBSCRIPTION = "subscription", _("My subscriptions: news and notices")
     MAILING = "mailing", _("Mailings of the council")
     SERVICE = "service", _("Work notifications (staff)")
+    APPEAL_SUMMARY = "appeal_summary", _("Morning summary of appeals (heads)")
     # The daily bundle of the kinds a person chose to receive once a day.
     DIGEST = "digest", _("Daily digest")
 

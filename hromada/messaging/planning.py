@@ -35,6 +35,7 @@ DEFAULT_CHANNELS: dict[str, list[str]] = {
     Kind.SUBSCRIPTION: [Channel.INBOX, Channel.EMAIL],
     Kind.MAILING: [Channel.INBOX, Channel.EMAIL],
     Kind.SERVICE: [Channel.INBOX, Channel.EMAIL],
+    Kind.APPEAL_SUMMARY: [Channel.EMAIL],
     Kind.DIGEST: [Channel.EMAIL],
 }
 # The kinds a person sets in the cabinet (the digest follows the others).
@@ -45,6 +46,7 @@ CHOOSABLE_KINDS = [
     Kind.SUBSCRIPTION,
     Kind.MAILING,
     Kind.SERVICE,
+    Kind.APPEAL_SUMMARY,
 ]
 
 

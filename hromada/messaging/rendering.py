@@ -81,3 +81,14 @@ def opened_url(delivery: Delivery) -> str:
     """Where a browser notification reports that it was clicked (a signed, one-row link)."""
     token = signing.dumps(delivery.pk, salt=OPENED_SALT)
     return absolute(reverse("messaging_machine:opened", args=[token]))
+
+
+@cache
+def _pixel_base() -> str:
+    return absolute(reverse("messaging_machine:pixel", args=["TOKEN"])).replace("TOKEN.gif", "")
+
+
+def pixel_url(delivery: Delivery) -> str:
+    """The tracking picture of one e-mail: only the delivery's number, signed (no address, no
+    name); loading it marks the delivery opened (hromada.messaging.services.delivery_opened)."""
+    return f"{_pixel_base()}{signing.dumps(delivery.pk, salt=OPENED_SALT)}.gif"

@@ -105,21 +105,33 @@ def lease(
 
 
 def _mark_sent(row: Delivery, token: str) -> None:
-    """Marked at once, one row at a time: a worker that dies a moment later has lost nothing.
+    """Marked at once, one row at a time, in one statement (autocommit: one round trip): a
+    worker that dies a moment later has lost nothing, and at most the one e-mail whose 250
+    it was reading when it died is sent again, with the same Message-ID. (Marking a batch at
+    its end would save the round trip but resend the whole batch after a crash.)"""
+    Delivery.objects.filter(pk=row.pk, lease_token=token).update(
+        status=Status.SENT, sent_at=timezone.now(), lease_token="", lease_until=None, reason=""
+    )
 
-    On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off, for
-    this transaction only): the row is committed the moment the worker goes on, so a dead
-    worker cannot undo it; only a crash of the database server itself could lose the last
-    fraction of a second of marks, and those e-mails would go again with the same Message-ID.
-    It makes a mark cost a round trip instead of a disk flush.
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        Delivery.objects.filter(pk=row.pk, lease_token=token).update(
-            status=Status.SENT, sent_at=timezone.now(), lease_token="", lease_until=None, reason=""
-        )
+
+@contextlib.contextmanager
+def _marks_without_flush_wait():
+    """On PostgreSQL a sender's commits do not wait for the WAL flush (synchronous_commit off
+    for this session while it sends, as a SET LOCAL would for one transaction): a mark is
+    committed the moment the worker goes on, so a dead worker cannot undo it; only a crash of
+    the database server itself could lose the last fraction of a second of marks, and those
+    e-mails would go again with the same Message-ID. A mark then costs a round trip, not a
+    disk flush."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _mark_failed(row: Delivery, token: str, reason: str) -> None:
@@ -172,7 +184,7 @@ def deliveries_drain(
     counts = {"sent": 0, "failed": 0, "retry": 0, "more": 0}
     started = time.monotonic()
     sender = get_channel(channel)
-    try:
+    with _marks_without_flush_wait():
         while True:
             allowed = rate_take(channel, settings.MESSAGING_BATCH)
             if allowed == 0:
@@ -186,13 +198,17 @@ def deliveries_drain(
             rate_give_back(channel, allowed - len(rows))
             if not rows:
                 break
-            for row in rows:
-                status = attempt(sender, row, token)
-                key = {Status.SENT: "sent", Status.FAILED: "failed"}.get(status, "retry")
-                counts[key] += 1
+            # One connection per batch (an SMTP session for all its e-mails): opened at the
+            # first send, opened again by the next send if the peer dropped it, closed here,
+            # so a relay's limit of messages per connection is never reached.
+            try:
+                for row in rows:
+                    status = attempt(sender, row, token)
+                    key = {Status.SENT: "sent", Status.FAILED: "failed"}.get(status, "retry")
+                    counts[key] += 1
+            finally:
+                sender.close()
             if time.monotonic() - started > budget_seconds:
                 counts["more"] = 1
                 break
-    finally:
-        sender.close()
     return counts

@@ -141,7 +141,8 @@ def inbox_open(*, user, delivery_id: int) -> Delivery:
 
 
 def delivery_opened(*, token: str) -> bool:
-    """A browser notification was clicked: mark its delivery opened (once)."""
+    """A browser notification was clicked, or an e-mail's tracking picture loaded: mark its
+    delivery opened (the first time only)."""
     from hromada.messaging.rendering import OPENED_SALT
 
     try:
@@ -246,3 +247,33 @@ def preference_channels_add(*, user, channel: str, kinds: Sequence[str] | None =
         if channel not in preference.channels and preference.channels:
             preference.channels = [*preference.channels, channel]
             preference.save(update_fields=["channels"])
+
+
+def delivery_bounced(*, delivery_id: int, address: str, reason: str) -> bool:
+    """A late bounce: the e-mail delivery to ``address`` failed after the server had taken it.
+
+    The delivery is marked failed with the reason, and the address is suppressed for every
+    kind (as an immediate refusal does). Only the e-mail delivery with that very address is
+    touched: a report naming another address changes nothing. True when a delivery changed."""
+    from hromada.messaging.channels import suppress_bounced
+    from hromada.messaging.models import Status
+
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery_id, channel=Channel.EMAIL, address__iexact=address.strip())
+            .first()
+        )
+        if delivery is None:
+            return False
+        suppress_bounced(delivery.address, reason)
+        if delivery.status == Status.FAILED:
+            return False
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Status.FAILED,
+            failed_at=timezone.now(),
+            lease_token="",
+            lease_until=None,
+            reason=reason[:2000],
+        )
+    return True

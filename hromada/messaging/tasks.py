@@ -2,6 +2,7 @@
 digest, scheduled mailings and the Telegram bot's polling."""
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,14 +16,22 @@ from hromada.messaging.sending import deliveries_drain
 
 logger = logging.getLogger(__name__)
 
+# Seconds a sender task sends before it hands the worker back (and continues in a new task).
+SEND_BUDGET = 20
+
 
 @task()
 def deliveries_send(channel: str, message_id: int | None = None) -> dict[str, int]:
     """Send what is due on ``channel`` (of one message); continue in a new task if the rate
     limit or the time budget stopped this one, so other tasks get the worker between."""
-    counts = deliveries_drain(channel=channel, message_id=message_id)
+    started = time.monotonic()
+    counts = deliveries_drain(channel=channel, message_id=message_id, budget_seconds=SEND_BUDGET)
     if counts["more"]:
-        deliveries_send.using(run_after=timezone.now() + timedelta(seconds=1)).enqueue(
+        # Stopped early by the rate limit: wait for the next second. Stopped by the time
+        # budget: go on at once (other tasks queued meanwhile still come first).
+        throttled = time.monotonic() - started < SEND_BUDGET
+        wait = timedelta(seconds=1 if throttled else 0)
+        deliveries_send.using(run_after=timezone.now() + wait).enqueue(
             channel=channel, message_id=message_id
         )
     return counts

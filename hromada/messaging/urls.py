@@ -30,4 +30,5 @@ machine_urlpatterns = [
     path("messaging/telegram/<str:secret>/", views.telegram_webhook, name="telegram_webhook"),
     path("service-worker.js", views.service_worker, name="service_worker"),
     path("messaging/opened/<str:token>/", views.delivery_opened, name="opened"),
+    path("messaging/pixel/<str:token>.gif", views.delivery_pixel, name="pixel"),
 ]

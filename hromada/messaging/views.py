@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hromada.core.errors import ApplicationError
 from hromada.messaging import selectors, services
@@ -152,6 +152,24 @@ def delivery_opened(request, token: str):
     """The service worker reports a click on a notification (no session: the token is signed)."""
     services.delivery_opened(token=token)
     return HttpResponse(status=204)
+
+
+# A transparent 1×1 GIF.
+PIXEL = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+    b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+@require_GET
+def delivery_pixel(request, token: str):
+    """An e-mail's picture was loaded: mark the delivery opened (once). The same picture
+    answers a damaged token, so the address says nothing to someone probing it."""
+    services.delivery_opened(token=token)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def service_worker(request):

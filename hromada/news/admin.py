@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hromada.core.errors import ApplicationError
 from hromada.news import services
+from hromada.news.forms import PostForm
 from hromada.news.models import FanOut, Post, PostFile, Subscription, Tag
 
 
@@ -17,6 +18,18 @@ class PostAdminForm(forms.ModelForm):
         label=_("Topics"),
         required=False,
         help_text=_("Separated by commas, for example: тепло, ремонт доріг."),
+    )
+    # The same fields as the office's form; the files are checked by their content by the
+    # same service, and stored by it with the post.
+    images = PostForm.base_fields["images"]
+    image_alt = PostForm.base_fields["image_alt"]
+    attachments = PostForm.base_fields["attachments"]
+    remove_files = forms.TypedMultipleChoiceField(
+        label=_("Remove files"),
+        required=False,
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -29,6 +42,25 @@ class PostAdminForm(forms.ModelForm):
             self.fields["tag_names"].initial = ", ".join(
                 tag.name for tag in self.instance.tags.all()
             )
+            self.fields["remove_files"].choices = [
+                (f.pk, f.name) for f in self.instance.files.all()
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        kept = 0
+        if self.instance.pk:
+            remove = set(cleaned.get("remove_files") or [])
+            kept = self.instance.files.exclude(pk__in=remove).count()
+        try:
+            services.post_files_check(
+                images=cleaned.get("images") or [],
+                attachments=cleaned.get("attachments") or [],
+                already=kept,
+            )
+        except ApplicationError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return cleaned
 
     def clean_tag_names(self):
         try:
@@ -60,6 +92,11 @@ class PostAdmin(admin.ModelAdmin):
     inlines = [PostFileInline]
     actions = ["publish_now", "unpublish"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A new post has no files to remove.
+        return fields if obj else [f for f in fields if f != "remove_files"]
+
     def get_readonly_fields(self, request, obj=None):
         return ["addressee"] if obj else []
 
@@ -76,7 +113,12 @@ class PostAdmin(admin.ModelAdmin):
             "body": data["body"],
             "district_id": data["district"].pk if data.get("district") else None,
             "tags": data.get("tag_names", []),
+            "images": data.get("images") or [],
+            "image_alt": data.get("image_alt", ""),
+            "attachments": data.get("attachments") or [],
         }
+        if change:
+            fields["remove_files"] = data.get("remove_files") or []
         try:
             if change:
                 saved = services.post_update(actor=request.user, post_id=obj.pk, **fields)
@@ -90,7 +132,8 @@ class PostAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        # The topics were saved by the service (no form.save_m2m); the files are read-only.
+        # The topics and files were saved by the service (no form.save_m2m); the inline only
+        # lists the files.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

@@ -61,7 +61,9 @@ class Post(models.Model):
         related_name="posts",
         help_text=_("Leave empty when the post concerns the whole community."),
     )
-    tags = models.ManyToManyField(Tag, verbose_name=_("topics"), blank=True, related_name="posts")
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("topics"), blank=True, related_name="posts", through="PostTag"
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -121,6 +123,31 @@ class Post(models.Model):
     @property
     def is_public(self) -> bool:
         return self.state == self.State.PUBLISHED
+
+
+class PostTag(models.Model):
+    """A post's topic, with the post's publication time while it is published (else empty).
+
+    The time is copied by database triggers (migration 0004) whenever a topic is added or the
+    post's state or time changes, so a topic's page of the digest walks one index,
+    (tag, published_at, post), newest first, and stops at the page, without reading or
+    sorting every post of the topic."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="post_links")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        db_table = "news_post_tags"
+        verbose_name = _("topic of a post")
+        verbose_name_plural = _("topics of posts")
+        unique_together = [("post", "tag")]
+        indexes = [
+            models.Index(fields=["tag", "-published_at", "-post"], name="news_posttag_digest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.tag_id}"
 
 
 class PostFile(models.Model):

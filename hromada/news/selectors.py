@@ -14,14 +14,15 @@ from django.utils.functional import cached_property
 from hromada.accounts.rules import is_administrator
 from hromada.core.models import AuditEvent, District
 from hromada.directory.models import Addressee
-from hromada.directory.services import normalize_search
 from hromada.news.models import Category, Channel, Frequency, Post, PostFile, Subscription, Tag
 from hromada.news.rules import moderator_memberships, writable_addressee_filter
+from hromada.news.search import search_filter, words_match
 
 PUBLISHED = Post.State.PUBLISHED
-# The digest counts at most this many posts: counting every post of a large city on every page
-# costs more than the page itself, and nobody pages that far (the dates narrow it instead).
-DIGEST_COUNT_CAP = 10_000
+# The digest counts, and pages through, at most this many posts (100 pages of 20): counting
+# every post of a large city on every page costs more than the page itself, and nobody pages
+# that far; the dates narrow it instead. It bounds the deepest page's OFFSET too.
+DIGEST_COUNT_CAP = 2_000
 
 
 class CappedPaginator(Paginator):
@@ -34,9 +35,27 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        # Only the ids: the joins and columns the page shows are not needed to count. The
+        # order stays: it has the database walk the same index as the page, newest first,
+        # which stops at the cap (unordered, it may gather every post of a topic first).
+        counted = self.object_list.values("pk")[: self.cap + 1].count()
         self.is_capped = counted > self.cap
         return min(counted, self.cap)
+
+    def page(self, number):
+        """The page's ids first, ordered and sliced on the narrow (date, id) pairs, then its
+        rows with what they show: a deep page or a topic's thousands of posts sort small
+        pairs, not whole posts."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count  # the last page ends at the cap
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        # The rows by id alone: the filters (a search above all) are not worked out twice.
+        found = self.object_list.model._default_manager.filter(pk__in=ids)
+        rows = list(_list_related(found).order_by("-published_at", "-id")) if ids else []
+        return self._get_page(rows, number, self)
 
 
 @dataclass
@@ -100,8 +119,8 @@ def _list_related(posts: QuerySet[Post]) -> QuerySet[Post]:
 def digest(digest_filter: DigestFilter) -> QuerySet[Post]:
     """Published posts of every addressee, newest first, narrowed by the filter.
 
-    Every word of the query must occur in the title, the text or the topics, whatever its
-    case and whichever apostrophe (ʼ ' ’) was typed.
+    Every word of the query must begin a word of the title, the text or the topics, whatever
+    its case and whichever apostrophe (ʼ ' ’) was typed (``hromada.news.search``).
     """
     posts = Post.objects.filter(state=PUBLISHED)
     if digest_filter.addressee is not None:
@@ -110,15 +129,20 @@ def digest(digest_filter: DigestFilter) -> QuerySet[Post]:
         posts = posts.filter(category=digest_filter.category)
     if digest_filter.district is not None:
         posts = posts.filter(district=digest_filter.district)
+    ordering = ("-published_at", "-id")
     if digest_filter.tag is not None:
-        posts = posts.filter(tags=digest_filter.tag)
+        # The topic's links carry the publication time (PostTag): ordered by it, the
+        # database walks their (tag, published_at, post) index newest first.
+        posts = posts.filter(
+            tag_links__tag=digest_filter.tag, tag_links__published_at__isnull=False
+        )
+        ordering = ("-tag_links__published_at", "-tag_links__post_id")
     if digest_filter.date_from:
         posts = posts.filter(published_at__gte=_day_start(digest_filter.date_from))
     if digest_filter.date_to:
         posts = posts.filter(published_at__lt=_day_start(digest_filter.date_to + timedelta(days=1)))
-    for word in normalize_search(digest_filter.query).split():
-        posts = posts.filter(search_text__contains=word)
-    return _list_related(posts).order_by("-published_at", "-id")
+    posts = search_filter(posts, digest_filter.query)
+    return _list_related(posts).order_by(*ordering)
 
 
 def post_for(user, pk: int) -> Post | None:
@@ -283,7 +307,7 @@ def post_recipients(post: Post, *, chunk_size: int = 5000) -> Iterator[Recipient
     frequency = Frequency.DAILY
     ids: list[int] = []
     for user_id, pk, chosen, how_often, query in rows:
-        if query and not all(word in text for word in query.split()):
+        if query and not words_match(text, query):
             continue
         if user_id != current:
             if current is not None:

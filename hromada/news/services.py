@@ -156,6 +156,14 @@ def _check_files(
     return checked
 
 
+def post_files_check(
+    *, images: Sequence[UploadedFile], attachments: Sequence[UploadedFile], already: int = 0
+) -> None:
+    """Refuse files a post may not carry, as writing the post would (for a form to show
+    the error beside its field before anything is written)."""
+    _check_files(images, attachments, already=already)
+
+
 def _store_files(post: Post, checked, *, alt: str, written: list) -> list[str]:
     order = post.files.count()
     names = []

@@ -9,14 +9,29 @@ from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class SMTPSink:
-    """aiosmtpd handler: ``messages`` holds (envelope recipients, parsed message)."""
+    """aiosmtpd handler: ``messages`` holds (envelope recipients, parsed message);
+    ``connections`` counts the SMTP sessions opened; ``hang_up_at`` holds the numbers of the
+    MAIL commands (1, 2, …) at which the server drops the connection without a reply."""
 
     def __init__(self):
         self.messages = []
         self.refuse: dict[str, str] = {}  # address -> "550 ..." reply
+        self.connections = 0
+        self.mails = 0
+        self.hang_up_at: set[int] = set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mails += 1
+        if self.mails in self.hang_up_at:
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -37,10 +52,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+class _CountingSMTP(SMTP):
+    def connection_made(self, transport):
+        self.event_handler.connections += 1
+        super().connection_made(transport)
+
+
+class _CountingController(Controller):
+    def factory(self):
+        return _CountingSMTP(self.handler, **self.SMTP_kwargs)
+
+
 class SMTPServer:
     def __init__(self):
         self.sink = SMTPSink()
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=_free_port())
+        self.controller = _CountingController(self.sink, hostname="127.0.0.1", port=_free_port())
 
     def __enter__(self):
         self.controller.start()

@@ -107,7 +107,10 @@ def test_a_scheduled_mailing_to_an_uploaded_list_goes_out_with_placeholders_and_
     sent = {tuple(to): message for to, message in smtp.messages}
     # (A long encoded subject is folded; the parser keeps the fold's space.)
     assert sent[("oksana@example.com",)]["Subject"].strip() == "Оксана, відключення води"
-    assert "Шановна(ий) Петренко Оксана Іванівна!" in sent[("oksana@example.com",)].get_content()
+    assert (
+        "Шановна(ий) Петренко Оксана Іванівна!"
+        in sent[("oksana@example.com",)].get_body(("plain",)).get_content()
+    )
     assert sent[("other@example.com",)]["Subject"].strip() == ", відключення води"
     statuses = dict(Delivery.objects.filter(channel="email").values_list("address", "status"))
     assert statuses == {

@@ -3,14 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from hromada.accounts.roles import Role
 from hromada.accounts.tests.factories import UserFactory
 from hromada.core.models import AuditEvent
-from hromada.news.models import Post
-from hromada.news.tests.factories import make_district, make_post, png
+from hromada.news.models import Post, PostFile
+from hromada.news.tests.factories import make_district, make_post, pdf, png
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,59 @@ def test_the_admin_writes_and_unpublishes_through_the_services(addressee):
     assert post.state == Post.State.PUBLISHED
     assert client.get("/admin/news/post/").status_code == 200
     assert client.get(f"/admin/news/post/{post.pk}/change/").status_code == 200
+
+
+def _admin_form(addressee, **extra):
+    return {
+        "addressee": addressee.pk,
+        "category": "news",
+        "title": "Фото з толоки",
+        "body": "Дякуємо всім.",
+        "district": "",
+        "tag_names": "толока",
+        "files-TOTAL_FORMS": "0",
+        "files-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def test_the_admin_adds_and_removes_files_through_the_content_check(addressee):
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    client = Client()
+    client.force_login(admin)
+    # A text file named as a picture is refused by its content, and nothing is written.
+    fake = SimpleUploadedFile("photo.png", b"not a picture at all", content_type="image/png")
+    response = client.post("/admin/news/post/add/", _admin_form(addressee, images=[fake]))
+    assert response.status_code == 200
+    assert Post.objects.count() == 0 and PostFile.objects.count() == 0
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+    response = client.post(
+        "/admin/news/post/add/",
+        _admin_form(addressee, images=[png()], image_alt="Люди з граблями", attachments=[pdf()]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post = Post.objects.get()
+    files = {f.kind: f for f in post.files.all()}
+    assert files["image"].alt == "Люди з граблями" and files["image"].content_type == "image/png"
+    assert files["attachment"].content_type == "application/pdf"
+    event = AuditEvent.objects.get(action="news.post_created", actor=admin)
+    assert sorted(event.payload["files"]) == ["photo.png", "rishennia.pdf"]
+
+    page = client.get(f"/admin/news/post/{post.pk}/change/").content.decode()
+    assert "rishennia.pdf" in page and 'name="remove_files"' in page
+    response = client.post(
+        f"/admin/news/post/{post.pk}/change/",
+        {
+            **_admin_form(addressee),
+            "files-TOTAL_FORMS": "2",
+            "files-INITIAL_FORMS": "2",
+            "files-0-id": files["image"].pk,
+            "files-0-post": post.pk,
+            "files-1-id": files["attachment"].pk,
+            "files-1-post": post.pk,
+            "remove_files": [files["attachment"].pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(post.files.values_list("kind", flat=True)) == ["image"]
