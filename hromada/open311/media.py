@@ -5,9 +5,13 @@ else is recorded on the request (``media_state`` "refused" and why) and otherwis
 the appeal stands without it.
 
 Only public addresses are fetched (OPEN311_MEDIA_ALLOW_PRIVATE lifts that for tests and
-closed networks), redirects are not followed, and nothing is fetched twice.
+closed networks), redirects are not followed, and nothing is fetched twice. The address is
+judged twice: every address the name resolves to before anything is sent, and then the address
+the socket actually reached, before the first byte goes out, so a name that answers a public
+address to the check and a private one to the connection (DNS rebinding) is refused too.
 """
 
+import http.client
 import ipaddress
 import logging
 import socket
@@ -39,6 +43,41 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         raise Refused(_("The address redirects elsewhere (%(code)d).") % {"code": code})
 
 
+def _is_public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+
+
+def _checked_connection(address, timeout, source_address=None):
+    """socket.create_connection that refuses a socket connected to a non-public address."""
+    sock = socket.create_connection(address, timeout, source_address)
+    if not settings.OPEN311_MEDIA_ALLOW_PRIVATE and not _is_public(sock.getpeername()[0]):
+        sock.close()
+        raise Refused(_("The address is on a private network."))
+    return sock
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
 def _check_host(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -50,14 +89,16 @@ def _check_host(url: str) -> None:
     except OSError as exc:
         raise Refused(_("The host is unknown.")) from exc
     for *_rest, address in found:
-        if not ipaddress.ip_address(address[0]).is_global:
+        if not _is_public(address[0]):
             raise Refused(_("The address is on a private network."))
 
 
 def _download(url: str) -> bytes:
     _check_host(url)
     limit = settings.APPEAL_ATTACHMENT_MAX_BYTES
-    opener = urllib.request.build_opener(_NoRedirects, urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(
+        _NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler, urllib.request.ProxyHandler({})
+    )
     # Only http(s): _check_host refused every other scheme.
     request = urllib.request.Request(url, headers={"User-Agent": "Hromada-Open311/1"})  # noqa: S310
     try:

@@ -3,6 +3,7 @@ the picture at media_url, fetched in the background from a server on loopback: k
 with the appeal when it is a picture, recorded and ignored when it is not."""
 
 import io
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -86,6 +87,7 @@ class Pictures(ThreadingHTTPServer):
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), Handler)
+        self.served: list[str] = []
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:
@@ -94,6 +96,7 @@ class Pictures(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
+        self.server.served.append(self.path)
         if self.path == "/slow.png":
             time.sleep(2)
         if self.path == "/moved.png":
@@ -194,4 +197,30 @@ def test_private_addresses_are_not_fetched_unless_allowed(
         assert open311_media_fetch.call(record.pk) == MediaState.REFUSED
     record.refresh_from_db()
     assert "private network" in record.media_note
+    assert not Attachment.objects.exists()
+
+
+def test_a_name_that_turns_private_after_the_check_is_refused_before_sending(
+    client, key, pictures, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """DNS rebinding: the name answers a public address to the check, then loopback to the
+    connection; the socket's real peer is judged, and nothing is sent to it."""
+    port = pictures.server_address[1]
+    url = f"http://pictures.example:{port}/photo.png"
+    record = _filed(client, key, url, django_capture_on_commit_callbacks)
+    settings.OPEN311_MEDIA_ALLOW_PRIVATE = False
+    resolve = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])  # the first answer is public, every later one loopback
+
+    def rebinding(host, *args, **kwargs):
+        if host != "pictures.example":
+            return resolve(host, *args, **kwargs)
+        return resolve(next(answers, "127.0.0.1"), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with translation.override("en"):
+        assert open311_media_fetch.call(record.pk) == MediaState.REFUSED
+    record.refresh_from_db()
+    assert "private network" in record.media_note
+    assert pictures.served == []
     assert not Attachment.objects.exists()
