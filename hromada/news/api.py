@@ -173,7 +173,7 @@ def _digest_filter(params: dict[str, Any]) -> selectors.DigestFilter:
     for key, value in params.items():
         if value not in (None, ""):
             data[key] = value.isoformat() if isinstance(value, date) else str(value)
-    form = DigestFilterForm(data)
+    form = DigestFilterForm(data, with_choices=False)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise ValidationFailed(
@@ -210,7 +210,7 @@ def _codes(payload: SubscriptionIn) -> dict[str, Any]:
     for name in ("addressee", "district", "tag", "category"):
         if getattr(payload, name):
             data[name] = getattr(payload, name)
-    form = DigestFilterForm(data)
+    form = DigestFilterForm(data, with_choices=False)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise ValidationFailed(str(errors[0]), field=field)

@@ -19,7 +19,7 @@ class DigestRssFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request):
-        form = DigestFilterForm(request.GET)
+        form = DigestFilterForm(request.GET, with_choices=False)
         if not form.is_valid():
             raise Http404(_("This filter has errors."))
         return form.digest_filter()

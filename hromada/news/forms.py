@@ -45,6 +45,9 @@ class DigestFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, *, with_choices: bool = True, **kwargs):
+        """``with_choices`` fills the page's pickers with every addressee, district and topic
+        in use; without it (the API, the feeds, subscribing) only the codes given are looked
+        up, one indexed query each, instead of listing everything on every request."""
         if data is not None:
             data = data.copy()
             # The address says from= and to=; the form's fields are named for their labels.
@@ -52,6 +55,9 @@ class DigestFilterForm(forms.Form):
                 if short in data and name not in data:
                     data[name] = data[short]
         super().__init__(data, **kwargs)
+        self.with_choices = with_choices
+        if not with_choices:
+            return
         self.addressees = {a.slug: a for a in selectors.addressees_with_posts()}
         self.districts = {d.slug: d for d in selectors.districts()}
         self.tags = {t.slug: t for t in selectors.tags_in_use()}
@@ -68,29 +74,34 @@ class DigestFilterForm(forms.Form):
 
     def clean_addressee(self):
         slug = self.cleaned_data.get("addressee") or ""
-        if slug and slug not in self.addressees:
-            # One may follow an addressee that has not written yet (from its page).
-            found = selectors.published_addressee(slug)
-            if found is None:
-                raise forms.ValidationError(_("No such addressee."))
-            return found
-        return self.addressees.get(slug)
+        if not slug:
+            return None
+        found = self.addressees.get(slug) if self.with_choices else None
+        # One may follow an addressee that has not written yet (from its page).
+        found = found or selectors.published_addressee(slug)
+        if found is None:
+            raise forms.ValidationError(_("No such addressee."))
+        return found
 
     def clean_district(self):
         slug = self.cleaned_data.get("district") or ""
-        if slug and slug not in self.districts:
+        if not slug:
+            return None
+        found = self.districts.get(slug) if self.with_choices else selectors.district_by_slug(slug)
+        if found is None:
             raise forms.ValidationError(_("No such district."))
-        return self.districts.get(slug)
+        return found
 
     def clean_tag(self):
         slug = self.cleaned_data.get("tag") or ""
-        if slug and slug not in self.tags:
-            # One may follow a topic before any published post carries it.
-            found = selectors.tag_by_slug(slug)
-            if found is None:
-                raise forms.ValidationError(_("No such topic."))
-            return found
-        return self.tags.get(slug)
+        if not slug:
+            return None
+        found = self.tags.get(slug) if self.with_choices else None
+        # One may follow a topic before any published post carries it.
+        found = found or selectors.tag_by_slug(slug)
+        if found is None:
+            raise forms.ValidationError(_("No such topic."))
+        return found
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,16 @@ from django.utils.functional import cached_property
 from hromada.accounts.rules import is_administrator
 from hromada.core.models import AuditEvent, District
 from hromada.directory.models import Addressee
-from hromada.news.models import Category, Channel, Frequency, Post, PostFile, Subscription, Tag
+from hromada.news.models import (
+    Category,
+    Channel,
+    Frequency,
+    Post,
+    PostFile,
+    PostTag,
+    Subscription,
+    Tag,
+)
 from hromada.news.rules import moderator_memberships, writable_addressee_filter
 from hromada.news.search import search_filter, words_match
 
@@ -189,8 +198,14 @@ def tag_by_slug(slug: str) -> Tag | None:
 
 
 def tags_in_use() -> QuerySet[Tag]:
-    published = Post.objects.filter(tags=OuterRef("pk"), state=PUBLISHED)
+    # A topic's links carry the publication time while the post is published: one probe of
+    # their (tag, published_at, post) index per topic, without reading the posts.
+    published = PostTag.objects.filter(tag=OuterRef("pk"), published_at__isnull=False)
     return Tag.objects.filter(Exists(published)).order_by("name")
+
+
+def district_by_slug(slug: str) -> District | None:
+    return District.objects.only("pk", "slug", "name").filter(slug=slug).first()
 
 
 def districts() -> QuerySet[District]:

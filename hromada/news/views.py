@@ -92,7 +92,7 @@ def post_file(request, pk: int, file_pk: int):
 def subscribe(request):
     """Follow the digest's filter as it stands (the dates aside), an addressee, a district or
     a topic: the filter comes in the address, the channels in the form."""
-    filter_form = DigestFilterForm(request.GET)
+    filter_form = DigestFilterForm(request.GET, with_choices=False)
     if not filter_form.is_valid():
         messages.error(request, _("This filter cannot be followed; check it on the digest."))
         return redirect("news:digest")
