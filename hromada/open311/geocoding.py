@@ -1,5 +1,8 @@
-"""An Open311 ``address_string`` found in the city's address register (the situation centre's
-``Address``: street, house and point), for requests sent without lat and long.
+"""An Open311 ``address_id`` or ``address_string`` found in the city's address register (the
+situation centre's ``Address``: street, house, the master register's code and the point), for
+requests sent without lat and long.
+
+An ``address_id`` is the register's own code and is matched exactly.
 
 The words of the address narrow the register one by one; a word that would leave nothing
 (the city's name, "Україна", a postcode) is passed over. The house number must then match
@@ -62,6 +65,11 @@ def _parts(text: str) -> tuple[list[str], list[str]]:
         elif token not in STREET_KINDS and len(token) > 1:
             words.append(token)
     return words, houses
+
+
+def address_by_code(code: str) -> Address | None:
+    """The register address whose master-register code is ``code``, or None."""
+    return Address.objects.filter(code=code).first() if code else None
 
 
 def address_for(text: str) -> Address | None:

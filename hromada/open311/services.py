@@ -113,6 +113,40 @@ def _attributes_text(category: Category, answers: dict[str, str | list[str]]) ->
     return "\n".join(lines)
 
 
+def _registered_address(code: str, place: str) -> geocoding.Address:
+    """The register's address for a request without a point: by its code (address_id) when
+    one is sent, which is exact, otherwise by the words of address_string."""
+    if code:
+        address = geocoding.address_by_code(code)
+        if address is None:
+            raise ValidationFailed(
+                _(
+                    "No address with this address_id in the city's address register: send "
+                    "the register's code, an address_string, or lat and long."
+                ),
+                field="address_id",
+                code="address_unknown",
+            )
+        return address
+    if not place:
+        raise ValidationFailed(
+            _("A location is required: lat and long, address_string or address_id."),
+            field="lat",
+            code="location_required",
+        )
+    address = geocoding.address_for(place)
+    if address is None:
+        raise ValidationFailed(
+            _(
+                "The address_string is not in the city's address register (or names "
+                "several addresses): send the street and house number, or lat and long."
+            ),
+            field="address_string",
+            code="address_unknown",
+        )
+    return address
+
+
 def open311_request_create(*, api_key: ApiKey, data: RequestIn) -> Open311Request:
     """File the request as a public problem report on the resident's behalf."""
     category = Category.objects.filter(
@@ -122,22 +156,7 @@ def open311_request_create(*, api_key: ApiKey, data: RequestIn) -> Open311Reques
         raise NotFound(_("No service with this code."))
     latitude, longitude, place = data.lat, data.long, data.address_string.strip()
     if latitude is None or longitude is None:
-        if not place:
-            raise ValidationFailed(
-                _("A location is required: lat and long, or address_string."),
-                field="lat",
-                code="location_required",
-            )
-        address = geocoding.address_for(place)
-        if address is None:
-            raise ValidationFailed(
-                _(
-                    "The address_string is not in the city's address register (or names "
-                    "several addresses): send the street and house number, or lat and long."
-                ),
-                field="address_string",
-                code="address_unknown",
-            )
+        address = _registered_address(data.address_id.strip(), place)
         latitude, longitude, place = address.latitude, address.longitude, str(address)
     description = (data.description or "").strip()
     if len(description) > DESCRIPTION_MAX:

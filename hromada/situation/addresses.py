@@ -1,10 +1,12 @@
 """Importing the city's address register from CSV: every row checked first, then all rows
 written in one transaction or none.
 
-Columns (a header row; comma, semicolon or tab): street, house, latitude, longitude and an
-optional district (its code or name); Ukrainian headers вулиця, будинок, широта, довгота,
-район are read too. An address already in the register (the same street and house) is
-updated, so importing the same file twice changes nothing.
+Columns (a header row; comma, semicolon or tab): street, house, latitude, longitude, and
+optionally the district (its code or name) and the address's code in the city's master
+register (what Open311 partners send as address_id); Ukrainian headers вулиця, будинок,
+широта, довгота, район, код are read too. An address already in the register (the same street
+and house) is updated, so importing the same file twice changes nothing; an empty code keeps
+the code the address has.
 """
 
 import csv
@@ -28,6 +30,7 @@ COLUMNS = {
     "latitude": ("latitude", "lat", "широта"),
     "longitude": ("longitude", "lon", "довгота"),
     "district": ("district", "район"),
+    "code": ("code", "address_id", "код"),
 }
 
 
@@ -107,6 +110,7 @@ def addresses_import(*, actor: User | None, content: bytes) -> AddressImport:
     districts = _Districts()
     result = AddressImport()
     rows: dict[tuple[str, str], dict] = {}
+    codes: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         problems = []
         street = " ".join((row.get(columns["street"]) or "").split())
@@ -135,6 +139,16 @@ def addresses_import(*, actor: User | None, content: bytes) -> AddressImport:
             district = districts.at(lat=lat, lon=lon)
             if district is None:
                 problems.append(_("the point lies outside the community"))
+        code = (row.get(columns["code"]) or "").strip() if "code" in columns else ""
+        if len(code) > 64:
+            problems.append(_("the register code is longer than 64 characters"))
+        elif code in codes:
+            problems.append(
+                _("the register code %(code)s is on line %(line)d too")
+                % {"code": code, "line": codes[code]}
+            )
+        elif code:
+            codes[code] = line
         key = (street, house)
         if not problems and key in rows:
             problems.append(_("the same address as on line %(line)d") % {"line": rows[key]["line"]})
@@ -143,22 +157,33 @@ def addresses_import(*, actor: User | None, content: bytes) -> AddressImport:
                 _("Line %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
             )
             continue
-        rows[key] = {"line": line, "latitude": lat, "longitude": lon, "district": district}
+        rows[key] = {
+            "line": line,
+            "latitude": lat,
+            "longitude": lon,
+            "district": district,
+            "code": code,
+        }
     if not rows and not result.problems:
         result.problems.append(_("The file holds no addresses."))
     if result.problems:
         return result
     with transaction.atomic():
         existing = {(a.street, a.house): a for a in Address.objects.select_for_update()}
+        result.problems = _codes_taken(rows, existing)
+        if result.problems:
+            return result
         new, changed = [], []
         for (street, house), values in rows.items():
             address = existing.get((street, house))
             district_id = values["district"].pk if values["district"] else None
+            code = values["code"]
             if address is None:
                 new.append(
                     Address(
                         street=street,
                         house=house,
+                        code=code,
                         latitude=values["latitude"],
                         longitude=values["longitude"],
                         district_id=district_id,
@@ -169,12 +194,15 @@ def addresses_import(*, actor: User | None, content: bytes) -> AddressImport:
                 values["latitude"],
                 values["longitude"],
                 district_id,
-            ):
+            ) or (code and code != address.code):
                 address.latitude, address.longitude = values["latitude"], values["longitude"]
                 address.district_id = district_id
+                address.code = code or address.code
                 changed.append(address)
         Address.objects.bulk_create(new, batch_size=1000)
-        Address.objects.bulk_update(changed, ["latitude", "longitude", "district"], batch_size=1000)
+        Address.objects.bulk_update(
+            changed, ["latitude", "longitude", "district", "code"], batch_size=1000
+        )
         result.created, result.updated = len(new), len(changed)
         result.unchanged = len(rows) - len(new) - len(changed)
         audit_event_record(
@@ -185,3 +213,19 @@ def addresses_import(*, actor: User | None, content: bytes) -> AddressImport:
             updated=result.updated,
         )
     return result
+
+
+def _codes_taken(rows: dict[tuple[str, str], dict], existing: dict) -> list[str]:
+    """Codes of the file that the register already gives to another address. Two addresses
+    never share a code, not even half-way through an import that swaps them: such a file is
+    refused, and the codes are moved in two imports."""
+    held = {a.code: key for key, a in existing.items() if a.code}
+    problems = []
+    for key, values in rows.items():
+        holder = held.get(values["code"]) if values["code"] else None
+        if holder is not None and holder != key:
+            problems.append(
+                _("Line %(line)d: the register code %(code)s is already given to %(address)s.")
+                % {"line": values["line"], "code": values["code"], "address": existing[holder]}
+            )
+    return problems

@@ -24,15 +24,43 @@ from hromada.situation.models import (
 from hromada.situation.widgets import GeometryMapWidget
 
 
+class AddressForm(forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = ("street", "house", "code", "latitude", "longitude")
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) is not None for name in ("street", "house", "latitude", "longitude")):
+            try:
+                services.address_clean(
+                    street=data["street"],
+                    house=data["house"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    code=data.get("code", ""),
+                )
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return data
+
+
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
-    list_display = ("street", "house", "latitude", "longitude")
-    search_fields = ("search_text",)
-    fields = ("street", "house", "latitude", "longitude")
+    """Through the register's service; the form has checked both unique constraints."""
+
+    form = AddressForm
+    list_display = ("street", "house", "code", "latitude", "longitude")
+    search_fields = ("search_text", "code")
 
     def save_model(self, request, obj, form, change):
         saved = services.address_upsert(
-            street=obj.street, house=obj.house, latitude=obj.latitude, longitude=obj.longitude
+            street=obj.street,
+            house=obj.house,
+            latitude=obj.latitude,
+            longitude=obj.longitude,
+            code=obj.code,
+            address=obj if change else None,
         )
         obj.pk, obj.search_text = saved.pk, saved.search_text
 

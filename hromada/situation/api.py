@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from hromada.core.errors import NotFound, ValidationFailed
@@ -43,6 +43,10 @@ class NearbyOut(Schema):
 
 class AddressOut(Schema):
     id: int
+    code: str = Field(
+        description="The address's code in the city's master register, which Open311 "
+        "takes as address_id; empty when the register gives none."
+    )
     label: str
     latitude: float
     longitude: float
@@ -88,7 +92,13 @@ def reports_nearby(request: HttpRequest, latitude: float, longitude: float, cate
 def addresses(request: HttpRequest, q: str = ""):
     """The city's address register, searched by words of the street and the house number."""
     return [
-        {"id": a.pk, "label": str(a), "latitude": a.latitude, "longitude": a.longitude}
+        {
+            "id": a.pk,
+            "code": a.code,
+            "label": str(a),
+            "latitude": a.latitude,
+            "longitude": a.longitude,
+        }
         for a in selectors.addresses_matching(q[:100])
     ]
 

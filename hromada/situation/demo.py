@@ -71,8 +71,15 @@ def load(*, stdout) -> None:
                 lat, lon = _point(rng, district)
                 for house in HOUSES:
                     name = street if settlement.startswith("м.") else f"{settlement}, {street}"
-                    address_upsert(street=name, house=str(house), latitude=lat, longitude=lon)
                     addresses += 1
+                    # The master register's own id, as Open311 partners send it (address_id).
+                    address_upsert(
+                        street=name,
+                        house=str(house),
+                        latitude=lat,
+                        longitude=lon,
+                        code=f"NVR-{addresses:05d}",
+                    )
                     step_lat, step_lon = rng.uniform(-4e-4, 4e-4), rng.uniform(-4e-4, 4e-4)
                     if district_for_point(lat=lat + step_lat, lon=lon + step_lon) == district:
                         lat, lon = round(lat + step_lat, 6), round(lon + step_lon, 6)

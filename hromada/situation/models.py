@@ -241,6 +241,9 @@ class Address(models.Model):
 
     street = models.CharField(_("street"), max_length=200)
     house = models.CharField(_("house"), max_length=20)
+    # The address's own id in the city's master register (imported with it), which partners
+    # send as Open311's address_id; empty when the register gives none.
+    code = models.CharField(_("register code"), max_length=64, blank=True, default="")
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     district = models.ForeignKey(
@@ -259,7 +262,15 @@ class Address(models.Model):
         verbose_name = _("address")
         verbose_name_plural = _("address register")
         ordering = ["street", "house"]
-        constraints = [models.UniqueConstraint(fields=["street", "house"], name="address_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "house"], name="address_once"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="address_code_once",
+                violation_error_message=_("Another address has this register code."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.street}, {self.house}"

@@ -133,19 +133,76 @@ def problem_report_file(
     )
 
 
-def address_upsert(*, street: str, house: str, latitude: float, longitude: float) -> Address:
+def address_clean(
+    *, street: str, house: str, latitude: float, longitude: float, code: str | None = None
+) -> dict:
+    """The address's fields as the register keeps them, or the refusal of the first bad one."""
     street, house = street.strip(), house.strip()
     if not street or not house:
         raise ValidationFailed(_("Give the street and the house number."), field="street")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationFailed(_("The point has impossible coordinates."), field="latitude")
-    address, _created = Address.objects.update_or_create(
-        street=street,
-        house=house,
-        defaults={
-            "latitude": latitude,
-            "longitude": longitude,
-            "search_text": f"{street} {house}".lower()[:240],
-        },
+    values = {
+        "street": street,
+        "house": house,
+        "latitude": latitude,
+        "longitude": longitude,
+        "search_text": f"{street} {house}".lower()[:240],
+    }
+    if code is not None:
+        code = code.strip()
+        if len(code) > 64:
+            raise ValidationFailed(_("The register code is at most 64 characters."), field="code")
+        values["code"] = code
+    return values
+
+
+def address_upsert(
+    *,
+    street: str,
+    house: str,
+    latitude: float,
+    longitude: float,
+    code: str | None = None,
+    address: Address | None = None,
+) -> Address:
+    """Add an address to the register, or change it: ``address`` when one row is edited (its
+    street may change too), otherwise the row of this street and house. ``code`` is the
+    address's id in the city's master register; None keeps the code it has, "" clears it."""
+    values = address_clean(
+        street=street, house=house, latitude=latitude, longitude=longitude, code=code
     )
+    try:
+        with transaction.atomic():
+            return _address_write(address=address, values=values)
+    except IntegrityError as exc:  # another writer took the address or the code just now
+        raise ValidationFailed(
+            _("Another address has this street and house number, or this register code."),
+            code="conflict",
+        ) from exc
+
+
+def _address_write(*, address: Address | None, values: dict) -> Address:
+    if address is None:
+        address = (
+            Address.objects.select_for_update()
+            .filter(street=values["street"], house=values["house"])
+            .first()
+        )
+    code = values.get("code")
+    if code:
+        holder = Address.objects.select_for_update().filter(code=code)
+        holder = (holder.exclude(pk=address.pk) if address else holder).first()
+        if holder is not None:
+            raise ValidationFailed(
+                _("The register code %(code)s is already given to %(address)s.")
+                % {"code": code, "address": holder},
+                field="code",
+                code="code_taken",
+            )
+    if address is None:
+        return Address.objects.create(**values)
+    for name, value in values.items():
+        setattr(address, name, value)
+    address.save()
     return address

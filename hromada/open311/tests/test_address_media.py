@@ -1,4 +1,5 @@
-"""A request without a point, found by its address_string in the city's address register; and
+"""A request without a point, found by its address_id or address_string in the city's address
+register; and
 the picture at media_url, fetched in the background from a server on loopback: kept privately
 with the appeal when it is a picture, recorded and ignored when it is not."""
 
@@ -27,7 +28,7 @@ NO_POINT = {"lat": None, "long": None}
 
 @pytest.fixture
 def register(city):
-    address_upsert(street="вул. Ринкова", house="2", latitude=50.001, longitude=30.002)
+    address_upsert(street="вул. Ринкова", house="2", latitude=50.001, longitude=30.002, code="R-2")
     address_upsert(street="вул. Ринкова", house="12а", latitude=50.003, longitude=30.004)
     address_upsert(street="просп. Шевченка", house="2", latitude=50.005, longitude=30.006)
     address_upsert(street="вул. Тараса Шевченка", house="2", latitude=50.007, longitude=30.008)
@@ -58,6 +59,35 @@ def test_a_request_with_only_an_address_is_filed_at_its_point(client, key, regis
     appeal = Appeal.objects.get(pk=response.json()[0]["service_request_id"])
     assert (appeal.latitude, appeal.longitude) == (50.003, 30.004)
     assert appeal.location_text == "вул. Ринкова, 12а"
+
+
+def test_a_request_with_only_an_address_id_is_filed_at_that_register_address(client, key, register):
+    _key, plain = key
+    # The code is exact and wins over the words, which here name another house.
+    response = post(
+        client, plain, **NO_POINT, address_id=" R-2 ", address_string="вул. Ринкова, 12а"
+    )
+    assert response.status_code == 201, response.content
+    appeal = Appeal.objects.get(pk=response.json()[0]["service_request_id"])
+    assert (appeal.latitude, appeal.longitude) == (50.001, 30.002)
+    assert appeal.location_text == "вул. Ринкова, 2"
+    [record] = client.get(f"/open311/v2/requests/{appeal.pk}.json").json()
+    assert (record["address_id"], record["address"]) == ("R-2", "вул. Ринкова, 2")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unknown_address_id_is_a_400_and_words_are_not_tried_instead(client, key, register, fmt):
+    _key, plain = key
+    response = post(
+        client, plain, fmt=fmt, **NO_POINT, address_id="R-404", address_string="Ринкова 2"
+    )
+    assert response.status_code == 400
+    if fmt == "json":
+        [error] = response.json()
+        assert error["code"] == 400 and "address_id" in error["description"]
+    else:
+        assert b"<code>400</code>" in response.content and b"address_id" in response.content
+    assert nothing_written()
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -129,7 +129,17 @@ def test_inactive_partner_key_and_json_api_key_are_403(client, key):
         ({"service_code": "nope"}, 404, "No service with this code."),
         ({"service_code": "letters"}, 404, "No service with this code."),
         ({"service_code": ""}, 400, "service_code is required."),
-        ({"lat": "", "long": ""}, 400, "A location is required: lat and long, or address_string."),
+        (
+            {"lat": "", "long": ""},
+            400,
+            "A location is required: lat and long, address_string or address_id.",
+        ),
+        (
+            {"lat": None, "long": None, "address_id": "NVR-404"},
+            400,
+            "No address with this address_id in the city's address register: send the "
+            "register's code, an address_string, or lat and long.",
+        ),
         (
             {"lat": None, "long": None, "address_string": "вул. Ринкова, 2"},
             400,

@@ -4,6 +4,7 @@ error, refusing bad input in the shared error shape."""
 import pytest
 from django.test import Client
 
+from hromada.situation.services import address_upsert
 from hromada.situation.tests.factories import INSIDE, CategoryFactory, address, report
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,13 @@ def test_the_openapi_document_lists_every_situation_endpoint():
 def test_public_paths_answer_and_refuse_in_the_shared_shape(centre):
     report(category=CategoryFactory())
     address(street="вул. Соборна", house="1")
+    address_upsert(street="вул. Соборна", house="3", latitude=50.0, longitude=30.0, code="S-3")
     client = Client()
-    assert client.get(API + "addresses", {"q": "соборна"}).json()[0]["label"] == "вул. Соборна, 1"
+    found = client.get(API + "addresses", {"q": "соборна"}).json()
+    assert [(a["label"], a["code"]) for a in found] == [
+        ("вул. Соборна, 1", ""),
+        ("вул. Соборна, 3", "S-3"),
+    ]
     assert client.get(API + "addresses", {"q": ""}).json() == []
     assert client.get(API + "works.geojson").json()["features"] == []
     missing = client.get(API + "layers/nothing.geojson")

@@ -13,5 +13,8 @@ def test_the_demo_loads_twice_without_change(settings):
     call_command("demo_data", stdout=io.StringIO())
     first = (Address.objects.count(), AppealFact.objects.count(), Support.objects.count())
     assert all(first)
+    codes = dict(Address.objects.values_list("pk", "code"))
+    assert all(codes.values()), "every demo address has its register code (Open311 address_id)"
     call_command("demo_data", stdout=io.StringIO())
     assert (Address.objects.count(), AppealFact.objects.count(), Support.objects.count()) == first
+    assert dict(Address.objects.values_list("pk", "code")) == codes
