@@ -90,6 +90,20 @@ def test_an_unknown_address_id_is_a_400_and_words_are_not_tried_instead(client, 
     assert nothing_written()
 
 
+def test_the_location_refusals_speak_ukrainian_to_a_ukrainian_client(client, key, register):
+    _key, plain = key
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "uk"
+    unknown = post(client, plain, **NO_POINT, address_id="R-404")
+    assert unknown.json()[0]["description"] == (
+        "Адреси з таким address_id в адресному реєстрі міста немає: надішліть код реєстру, "
+        "address_string або lat і long."
+    )
+    nowhere = post(client, plain, **NO_POINT)
+    assert nowhere.json()[0]["description"] == (
+        "Потрібне місце: lat і long, address_string або address_id."
+    )
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_an_unknown_address_is_a_400_in_the_standards_shape(client, key, register, fmt):
     _key, plain = key
