@@ -69,7 +69,7 @@ def _parts(text: str) -> tuple[list[str], list[str]]:
 
 def address_by_code(code: str) -> Address | None:
     """The register address whose master-register code is ``code``, or None."""
-    return Address.objects.filter(code=code).first() if code else None
+    return Address.objects.with_code(code).first() if code else None
 
 
 def address_for(text: str) -> Address | None:

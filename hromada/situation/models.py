@@ -235,6 +235,13 @@ class Support(models.Model):
         return f"{self.user_id} → {self.appeal_id}"
 
 
+class AddressQuerySet(models.QuerySet):
+    def with_code(self, code: str) -> "AddressQuerySet":
+        """The address of this register code, through the codes' partial index: SQLite uses
+        a partial index only when the query repeats its condition (the code is not empty)."""
+        return self.filter(code=code).exclude(code="").order_by()
+
+
 class Address(models.Model):
     """The city's address register (street and house number with its point), for filing a
     report by address rather than on the map."""
@@ -257,6 +264,8 @@ class Address(models.Model):
     # Lower-cased "street house", kept by services.address_upsert: SQLite lower-cases only
     # ASCII, so a search for "шевченка" needs the text lower-cased in Python.
     search_text = models.CharField(max_length=240, editable=False, db_index=True)
+
+    objects = AddressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("address")

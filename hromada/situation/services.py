@@ -191,7 +191,7 @@ def _address_write(*, address: Address | None, values: dict) -> Address:
         )
     code = values.get("code")
     if code:
-        holder = Address.objects.select_for_update().filter(code=code)
+        holder = Address.objects.select_for_update().with_code(code)
         holder = (holder.exclude(pk=address.pk) if address else holder).first()
         if holder is not None:
             raise ValidationFailed(

@@ -4,7 +4,7 @@ the service and the admin."""
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
@@ -181,3 +181,11 @@ def test_the_admin_edits_an_address_with_its_code_through_the_service(centre, se
     assert Address.objects.count() == 2
     added = client.post("/admin/situation/address/add/", {**form, "house": "3", "code": "C-3"})
     assert added.status_code == 302 and Address.objects.get(code="C-3").house == "3"
+
+
+def test_a_code_is_found_through_the_codes_index_on_sqlite(centre):
+    address_upsert(street="вулиця Шевченка", house="12", latitude=50, longitude=30, code="K-1")
+    assert Address.objects.with_code("K-1").get().house == "12"
+    assert not Address.objects.with_code("").exists()
+    if connection.vendor == "sqlite":  # PostgreSQL's planner proves the condition by itself
+        assert "USING INDEX address_code_once" in Address.objects.with_code("K-1").explain()
