@@ -176,9 +176,8 @@ def address_upsert(
         with transaction.atomic():
             return _address_write(address=address, values=values)
     except IntegrityError as exc:  # another writer took the address or the code just now
-        raise ValidationFailed(
-            _("Another address has this street and house number, or this register code."),
-            code="conflict",
+        raise Conflict(
+            _("Another address has this street and house number, or this register code.")
         ) from exc
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from hromada.accounts.tests.factories import UserFactory
 from hromada.core.audit import AuditEvent
-from hromada.core.errors import ValidationFailed
+from hromada.core.errors import Conflict, ValidationFailed
 from hromada.situation.addresses import addresses_import
 from hromada.situation.models import Address
 from hromada.situation.services import address_upsert
@@ -144,6 +144,13 @@ def test_the_service_keeps_codes_unique_and_edits_one_row(centre):
         street="вулиця Франка", house="1", latitude=50, longitude=30, code="A", address=first
     )
     assert moved.pk == first.pk and Address.objects.get().search_text == "вулиця франка 1"
+    # An edit onto another row's street and house is the database's refusal, as a conflict.
+    second = address(street="вулиця Шевченка", house="14")
+    with pytest.raises(Conflict):
+        address_upsert(street="вулиця Франка", house="1", latitude=50, longitude=30, address=second)
+    second.refresh_from_db()
+    assert (second.street, second.house) == ("вулиця Шевченка", "14")
+    second.delete()
     # None keeps the code; an empty code clears it.
     address_upsert(street="вулиця Франка", house="1", latitude=50.1, longitude=30)
     assert Address.objects.get().code == "A"
